@@ -1,0 +1,120 @@
+"""Read SafeLambda's settings.
+
+Sources, later ones winning: defaults, the macro's environment (set when the macro is
+installed), the template's `Metadata.SafeLambda`, the transform's `Parameters`. A function's own
+`Metadata.SafeLambda` overrides the per-function settings (`Skip`, `AliasName`,
+`VersionRetention`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import Problem, error
+
+ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
+RETENTIONS = ("Retain", "Delete")
+TEMPLATE_KEYS = frozenset({"AliasName", "VersionRetention", "Strict", "Report"})
+FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention"})
+ENVIRONMENT = {
+    "SAFELAMBDA_ALIAS_NAME": "AliasName",
+    "SAFELAMBDA_VERSION_RETENTION": "VersionRetention",
+    "SAFELAMBDA_STRICT": "Strict",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    alias_name: str = "live"
+    version_retention: str = "Retain"
+    strict: bool = False
+    skip: bool = False
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _apply(
+    settings: Settings,
+    values: Mapping[str, Any],
+    allowed: frozenset[str],
+    where: tuple[str | None, str],
+) -> tuple[Settings, list[Problem]]:
+    resource, path = where
+    problems: list[Problem] = []
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        at = f"{path}.{key}" if path else key
+        if key not in allowed:
+            known = ", ".join(sorted(allowed - {"Report"}))
+            problems.append(
+                error("SL010", f"unknown setting {key!r} (known: {known})", resource, at)
+            )
+        elif key == "AliasName":
+            if isinstance(value, str) and ALIAS_NAME.fullmatch(value):
+                changes["alias_name"] = value
+            else:
+                problems.append(
+                    error(
+                        "SL010",
+                        "AliasName must be 1-128 of [a-zA-Z0-9_-], not all digits",
+                        resource,
+                        at,
+                    )
+                )
+        elif key == "VersionRetention":
+            if value in RETENTIONS:
+                changes["version_retention"] = value
+            else:
+                problems.append(
+                    error("SL010", "VersionRetention must be Retain or Delete", resource, at)
+                )
+        elif key in ("Strict", "Skip"):
+            flag = _boolean(value)
+            if flag is None:
+                problems.append(error("SL010", f"{key} must be true or false", resource, at))
+            else:
+                changes[key.lower()] = flag
+    return replace(settings, **changes), problems
+
+
+def template_settings(
+    metadata: Any, parameters: Mapping[str, Any], environ: Mapping[str, str]
+) -> tuple[Settings, list[Problem]]:
+    """Settings for the whole template, with every problem found in any source."""
+    settings, problems = Settings(), []
+    from_env = {key: environ[var] for var, key in ENVIRONMENT.items() if environ.get(var)}
+    sources: list[tuple[Any, str]] = [
+        (from_env, "macro environment"),
+        (metadata, "Metadata.SafeLambda"),
+        (parameters, "Transform.Parameters"),
+    ]
+    for values, path in sources:
+        if not isinstance(values, Mapping):
+            problems.append(error("SL010", "settings must be a mapping", None, path))
+            continue
+        settings, found = _apply(settings, values, TEMPLATE_KEYS, (None, path))
+        problems += found
+    return settings, problems
+
+
+def function_settings(
+    base: Settings, logical_id: str, metadata: Any
+) -> tuple[Settings, list[Problem]]:
+    """The settings of one function: the template's, overridden by its `Metadata.SafeLambda`."""
+    own = metadata.get("SafeLambda") if isinstance(metadata, dict) else None
+    if own is None:
+        return base, []
+    if not isinstance(own, dict):
+        return base, [
+            error("SL010", "settings must be a mapping", logical_id, "Metadata.SafeLambda")
+        ]
+    return _apply(base, own, FUNCTION_KEYS, (logical_id, "Metadata.SafeLambda"))

@@ -1,0 +1,45 @@
+"""Step 7: the summary SafeLambda leaves in the processed template's `Metadata.SafeLambda`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, Severity
+from .hashing import HASH_SCHEME
+from .work import Rewrite, Work
+
+
+@dataclass(frozen=True)
+class Report:
+    """What SafeLambda did to one template: functions, rewritten references, warnings."""
+
+    functions: dict[str, dict[str, str]] = field(default_factory=dict)
+    rewrites: tuple[Rewrite, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    def as_metadata(self) -> dict[str, Any]:
+        """Compact and deterministic: it is part of the template CloudFormation stores."""
+        out: dict[str, Any] = {"HashScheme": HASH_SCHEME, "Functions": self.functions}
+        if self.warnings:
+            out["Warnings"] = [w.render() for w in self.warnings]
+        return out
+
+
+def build(work: Work) -> Report:
+    functions = {
+        fid: {"Alias": plan.alias_id, "AliasName": plan.alias_name, "Version": plan.version_id}
+        for fid, plan in work.plans.items()
+    }
+    warnings = tuple(p for p in work.problems if p.severity is Severity.WARNING)
+    return Report(functions, tuple(work.rewrites), warnings)
+
+
+def attach(template: dict[str, Any], report: Report) -> None:
+    metadata = template.get("Metadata")
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    own = metadata.get("SafeLambda")
+    own = dict(own) if isinstance(own, dict) else {}
+    own["Report"] = report.as_metadata()
+    metadata["SafeLambda"] = own
+    template["Metadata"] = metadata

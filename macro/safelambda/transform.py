@@ -1,0 +1,71 @@
+"""The pipeline: one pure function shared by the Lambda handler and the CLI.
+
+Steps, in DESIGN.md's order: read settings, resolve (lazily, through `Resolver`), layers, hash and
+version, rewrite references, report. The caller's template is never mutated: the steps work on a
+private deep copy.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+from . import references, report, versions
+from .config import template_settings
+from .errors import Severity, TransformError, error
+from .report import Report
+from .resolve import DeployContext, Resolver
+from .template import RESOURCE_LIMIT, shape_problems
+from .work import Work
+
+Step = Callable[[Work], None]
+STEPS: tuple[Step, ...] = (versions.run, references.run)
+
+
+class Result(NamedTuple):
+    template: dict[str, Any]
+    report: Report
+
+
+def transform(
+    fragment: Any,
+    context: DeployContext | None = None,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Result:
+    """Process one template; raise `TransformError` listing every error found.
+
+    `context` is what CloudFormation tells the macro (region, account, parameter values);
+    `parameters` are the transform's own parameters; `environ` the macro's settings.
+    """
+    problems = shape_problems(fragment)
+    if problems:
+        raise TransformError(problems)
+    template = copy.deepcopy(fragment)
+    context = context or DeployContext()
+    metadata = template.get("Metadata")
+    own = metadata.get("SafeLambda", {}) if isinstance(metadata, dict) else {}
+    settings, problems = template_settings(own, parameters or {}, environ or {})
+    if problems:
+        raise TransformError(problems)
+    work = Work(template, Resolver(template, context), settings)
+    for step in STEPS:
+        step(work)
+    if len(work.resources) > RESOURCE_LIMIT:
+        work.problems.append(
+            error(
+                "SL008",
+                f"{len(work.resources)} resources after adding Versions and Aliases; "
+                f"CloudFormation allows {RESOURCE_LIMIT}",
+                None,
+                "Resources",
+            )
+        )
+    errors = [p for p in work.problems if p.severity is Severity.ERROR]
+    if errors:
+        raise TransformError(errors)
+    summary = report.build(work)
+    report.attach(work.template, summary)
+    return Result(work.template, summary)

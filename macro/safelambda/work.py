@@ -1,0 +1,63 @@
+"""The state the pipeline steps share while they process one template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Settings
+from .errors import Problem
+from .intrinsics import Change, Retarget
+from .resolve import Resolver
+
+
+@dataclass
+class FunctionPlan:
+    """What SafeLambda decided for one function."""
+
+    logical_id: str
+    settings: Settings
+    digest: str = ""
+    version_id: str = ""
+    alias_id: str = ""
+    alias_name: str = ""
+    adopted_alias: bool = False  # the alias existed already (SAM AutoPublishAlias, earlier run)
+
+    @property
+    def retarget_alias(self) -> Retarget:
+        return Retarget(
+            whole={"Ref": self.alias_id},
+            sub_whole="${%s}" % self.alias_id,
+            sub_qualified="${%s}:%s" % (self.logical_id, self.alias_name),
+        )
+
+    @property
+    def retarget_version(self) -> Retarget:
+        return Retarget(
+            whole={"Ref": self.version_id},
+            sub_whole="${%s}" % self.version_id,
+            sub_qualified="${%s}:${%s.Version}" % (self.logical_id, self.version_id),
+        )
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    resource: str
+    change: Change
+
+
+@dataclass
+class Work:
+    """A private copy of the template and everything learnt about it so far."""
+
+    template: dict[str, Any]
+    resolver: Resolver
+    settings: Settings
+    plans: dict[str, FunctionPlan] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    rewrites: list[Rewrite] = field(default_factory=list)
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        resources: dict[str, Any] = self.template["Resources"]
+        return resources

@@ -1,0 +1,35 @@
+"""Small builders and checks shared by the tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
+
+def function(properties: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """A minimal valid AWS::Lambda::Function resource."""
+    props = {
+        "Runtime": "python3.12",
+        "Handler": "app.handler",
+        "Role": "arn:aws:iam::123456789012:role/app",
+        "Code": {"S3Bucket": "artifacts", "S3Key": "app.zip"},
+    }
+    props.update(properties or {})
+    return {"Type": "AWS::Lambda::Function", "Properties": props, **extra}
+
+
+def template(**resources: Any) -> dict[str, Any]:
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": copy.deepcopy(resources)}
+
+
+def lint_errors(processed: dict[str, Any], region: str = "us-east-1") -> list[str]:
+    """cfn-lint's errors (not warnings) on a processed template."""
+    from cfnlint.api import ManualArgs, lint
+
+    matches = lint(json.dumps(processed), config=ManualArgs(regions=[region]))
+    return [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
