@@ -82,7 +82,7 @@ class Planner:
     resolver: Resolver
     logical_id: str
     strict: bool = False
-    mismatch: Severity = Severity.WARNING  # the transform swaps; `check` reports an error
+    rewrite: bool = True  # False for `check`: report a wrong architecture as an error instead
     problems: list[Problem] = field(default_factory=list)
     changed: bool = False
 
@@ -186,7 +186,10 @@ class Planner:
             return Item(written, path, key)
         name = key.rsplit(":", 1)[1]
         message = f"layer {name} is built for the other architecture; {arch} uses {arn}"
-        self._problem(Problem("SL206", message, self.logical_id, path, self.mismatch))
+        severity = Severity.WARNING if self.rewrite else Severity.ERROR
+        self._problem(Problem("SL206", message, self.logical_id, path, severity))
+        if not self.rewrite:
+            return Item(written, path, key)
         return Item(arn, path, arn.rsplit(":", 1)[0], changed=True)
 
     def _family(self, name: str, written: Any, arch: str, path: str) -> Item:

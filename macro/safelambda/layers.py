@@ -18,7 +18,7 @@ from typing import Any
 
 from . import layer_catalog
 from .config import ENVIRONMENT, function_settings
-from .errors import Problem, Severity, error
+from .errors import Problem, error
 from .layer_catalog import PREFIX
 from .layer_plan import ArchTree, Planner, architecture
 from .resolve import DeployContext, Resolver
@@ -120,7 +120,7 @@ def architecture_mismatches(
         if props is None:
             continue
         requested, found = requested_families(str(logical_id), resource.get("Metadata"))
-        planner = Planner(catalog, resolver, str(logical_id), mismatch=Severity.ERROR)
+        planner = Planner(catalog, resolver, str(logical_id), rewrite=False)
         if "Layers" in props or requested:
             _plan(planner, props, requested)
         problems += found + planner.problems
