@@ -631,3 +631,22 @@ def test_template_without_layers_is_untouched_by_the_step() -> None:
     fragment = template(Fn=function(), Other={"Type": "AWS::SQS::Queue"})
     processed = run(fragment)
     assert "Layers" not in processed["Resources"]["Fn"]["Properties"]
+
+
+def test_transform_parameters_are_the_last_mapping_source() -> None:
+    fragment = template(Fn=function({"Architectures": ["arm64"], "Layers": [FAMILY]}))
+    fragment["Metadata"] = {
+        "SafeLambda": {"Layers": {"datadog-extension": family({"arm64": "A"}, 1)}}
+    }
+    parameters = {"Layers": {"datadog-extension": family({"arm64": "B"}, 2)}}
+    assert layers_of(run(fragment, parameters=parameters)) == [
+        "arn:aws:lambda:us-east-1:222222222222:layer:B:2"
+    ]
+
+
+def test_input_is_not_mutated_and_output_is_deterministic() -> None:
+    fragment = if_arch_template({"Fn::Equals": [{"Ref": "AWS::StackName"}, "x"]})
+    before = copy.deepcopy(fragment)
+    first, second = run(fragment), run(fragment)
+    assert fragment == before
+    assert json.dumps(first) == json.dumps(second)
