@@ -650,3 +650,14 @@ def test_input_is_not_mutated_and_output_is_deterministic() -> None:
     first, second = run(fragment), run(fragment)
     assert fragment == before
     assert json.dumps(first) == json.dumps(second)
+
+
+def test_problem_found_in_both_architecture_branches_is_reported_once() -> None:
+    fragment = if_arch_template({"Fn::Equals": [{"Ref": "AWS::StackName"}, "x"]})
+    shared = "arn:aws:lambda:us-east-1:123456789012:layer:shared:3"
+    fragment["Resources"]["Fn"]["Properties"]["Layers"] = [shared, shared]
+    processed = run(fragment)
+    assert layers_of(processed) == [shared]
+    assert warnings_of(processed) == [
+        f"SL208 Fn.Properties.Layers[1]: duplicate of layer {shared[:-2]} {KEPT}"
+    ]

@@ -47,7 +47,7 @@ def run(work: Work) -> None:
             continue
         planner = Planner(catalog, work.resolver, logical_id, settings.strict)
         new = _plan(planner, props, requested)
-        work.problems += planner.problems
+        work.problems += dict.fromkeys(planner.problems)  # each arch branch may find the same
         if planner.changed:
             resource["Properties"] = {**props, "Layers": new}
 
@@ -88,7 +88,8 @@ def requested_families(logical_id: str, metadata: Any) -> tuple[list[str], list[
 
 
 def _skipped(logical_id: str, layers: Any, requested: list[str]) -> list[Problem]:
-    asked = requested or [v for v in layers or [] if isinstance(v, str) and v.startswith(PREFIX)]
+    written = layers if isinstance(layers, list) else []
+    asked = requested or [v for v in written if isinstance(v, str) and v.startswith(PREFIX)]
     if not asked:
         return []
     message = "Skip is set, so SafeLambda cannot resolve the layer families this function asks for"
