@@ -3,7 +3,8 @@
 Sources, later ones winning: defaults, the macro's environment (set when the macro is
 installed), the template's `Metadata.SafeLambda`, the transform's `Parameters`. A function's own
 `Metadata.SafeLambda` overrides the per-function settings (`Skip`, `AliasName`,
-`VersionRetention`).
+`VersionRetention`). `Layers` is the exception: every source's layer mapping is kept, in order,
+for `layer_catalog` to merge; a function's own `Layers` (family names) is read by `layers`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from .errors import Problem, error
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 RETENTIONS = ("Retain", "Delete")
-TEMPLATE_KEYS = frozenset({"AliasName", "VersionRetention", "Strict", "Report"})
-FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention"})
+TEMPLATE_KEYS = frozenset({"AliasName", "VersionRetention", "Strict", "Report", "Layers"})
+FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention", "Layers"})
 ENVIRONMENT = {
     "SAFELAMBDA_ALIAS_NAME": "AliasName",
     "SAFELAMBDA_VERSION_RETENTION": "VersionRetention",
     "SAFELAMBDA_STRICT": "Strict",
+    "SAFELAMBDA_LAYER_MAPPING": "Layers",
 }
 
 
@@ -32,6 +34,8 @@ class Settings:
     version_retention: str = "Retain"
     strict: bool = False
     skip: bool = False
+    # (where, mapping as given) per source, in merge order; checked by layer_catalog.
+    layer_mappings: tuple[tuple[str, Any], ...] = ()
 
 
 def _boolean(value: Any) -> bool | None:
@@ -42,6 +46,18 @@ def _boolean(value: Any) -> bool | None:
     return None
 
 
+def _layer_mappings(
+    settings: Settings, values: Mapping[str, Any], resource: str | None, path: str
+) -> dict[str, Any]:
+    """Each source's layer mapping is kept for layer_catalog to merge in order.
+
+    A function's own `Layers` lists family names instead; layers.py reads it.
+    """
+    if resource is not None or "Layers" not in values:
+        return {}
+    return {"layer_mappings": (*settings.layer_mappings, (f"{path}.Layers", values["Layers"]))}
+
+
 def _apply(
     settings: Settings,
     values: Mapping[str, Any],
@@ -50,7 +66,7 @@ def _apply(
 ) -> tuple[Settings, list[Problem]]:
     resource, path = where
     problems: list[Problem] = []
-    changes: dict[str, Any] = {}
+    changes = _layer_mappings(settings, values, resource, path)
     for key, value in values.items():
         at = f"{path}.{key}" if path else key
         if key not in allowed:

@@ -11,7 +11,7 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from . import references, report, versions
+from . import layers, references, report, versions
 from .config import template_settings
 from .errors import Severity, TransformError, error
 from .report import Report
@@ -20,7 +20,7 @@ from .template import RESOURCE_LIMIT, shape_problems
 from .work import Work
 
 Step = Callable[[Work], None]
-STEPS: tuple[Step, ...] = (versions.run, references.run)
+STEPS: tuple[Step, ...] = (layers.run, versions.run, references.run)
 
 
 class Result(NamedTuple):
