@@ -17,7 +17,7 @@ class Severity(StrEnum):
 
 
 # code -> one-line meaning. Ranges: SL0xx input and configuration, SL1xx versions and hashing,
-# SL2xx layers, SL3xx references, SL9xx internal.
+# SL2xx layers, SL3xx references, SL4xx command line and checks, SL9xx internal.
 CODES: dict[str, str] = {
     "SL001": "The fragment is not a JSON object (mapping).",
     "SL002": "`Resources` is missing or is not a mapping.",
@@ -35,6 +35,11 @@ CODES: dict[str, str] = {
     "SL101": "A function property SafeLambda does not know is treated as version-locked.",
     "SL102": "The Description with the version marker exceeds Lambda's 256 characters.",
     "SL301": "A function is referenced in a place SafeLambda does not rewrite.",
+    "SL401": "A transform the template lists cannot run offline.",
+    "SL402": "An `AWS::LanguageExtensions` construct cannot be evaluated offline.",
+    "SL403": "The command line is not valid.",
+    "SL411": "An integration invokes a function unqualified, so it reaches `$LATEST`.",
+    "SL412": "A change updates code and configuration of a function invoked unqualified.",
     "SL999": "An unexpected internal error; please report it.",
 }
 
