@@ -125,9 +125,16 @@ def write(path: str | None, text: str) -> None:
         sys.stdout.write(text)
         return
     directory = os.path.dirname(os.path.abspath(path))
-    with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, encoding="utf-8") as out:
-        out.write(text)
-    os.replace(out.name, path)
+    written = None
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, encoding="utf-8") as out:
+            written = out.name
+            out.write(text)
+        os.replace(written, path)
+    except OSError as failure:
+        if written is not None and os.path.exists(written):
+            os.unlink(written)
+        raise TransformError([error("SL404", f"cannot write {path}: {failure.strerror}")]) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "SL401": "A transform the template lists cannot run offline.",
     "SL402": "An `AWS::LanguageExtensions` construct cannot be evaluated offline.",
     "SL403": "The command line is not valid.",
+    "SL404": "The output file could not be written.",
     "SL411": "An integration invokes a function unqualified, so it reaches `$LATEST`.",
     "SL412": "A change updates code and configuration of a function invoked unqualified.",
     "SL999": "An unexpected internal error; please report it.",
