@@ -122,10 +122,11 @@ class _Expander:
         node = {"Fn::FindInMap": self.value(argument, path)}
         if not (isinstance(argument, list) and len(argument) == 4):
             return node  # plain CloudFormation: left for the deploy
-        found = self.resolver.resolve(node)
-        if function_of(found) == "Fn::FindInMap":
+        keys = [self.resolver.resolve(key) for key in node["Fn::FindInMap"][:3]]
+        if not all(isinstance(key, str | int) and not isinstance(key, bool) for key in keys):
             self.fail(path, "Fn::FindInMap keys depend on values known only during the deploy")
-        return found
+            return node
+        return self.resolver.resolve(node)
 
     def _getatt(self, argument: Any, path: Path) -> Any:
         if isinstance(argument, list) and any(isinstance(part, dict) for part in argument):
