@@ -131,7 +131,7 @@ def test_what_needs_the_deploy_is_a_coded_error_naming_the_place() -> None:
             "Fn": {
                 "Type": "AWS::Lambda::Function",
                 "Properties": {
-                    "Description": {"Fn::ToJsonString": {"arn": {"Fn::GetAtt": ["Q", "Arn"]}}},
+                    "Description": {"Fn::ToJsonString": {"zones": {"Fn::GetAZs": ""}}},
                     "MemorySize": {"Fn::Length": "abc"},
                     "Handler": {
                         "Fn::FindInMap": [
@@ -149,12 +149,22 @@ def test_what_needs_the_deploy_is_a_coded_error_naming_the_place() -> None:
     )
     assert found == [
         "SL402 Fn::ForEach::Bad: the collection is not a list of strings known before the deploy",
-        "SL402 Fn.Properties.Description.Fn::ToJsonString: Fn::ToJsonString depends on values "
-        "known only during the deploy",
+        "SL402 Fn.Properties.Description.Fn::ToJsonString: Fn::ToJsonString cannot embed "
+        "Fn::GetAZs offline",
         "SL402 Fn.Properties.MemorySize.Fn::Length: Fn::Length needs a list",
         "SL402 Fn.Properties.Handler.Fn::FindInMap: Fn::FindInMap keys depend on values known "
         "only during the deploy",
     ]
+
+
+def test_to_json_string_joins_in_values_known_only_during_the_deploy() -> None:
+    policy = {"Fn::ToJsonString": {"Vpce": {"Ref": "Endpoint"}, "Env": {"Ref": "Env"}, "N": [1]}}
+    out = expand(
+        Resources={"D": {"Type": "AWS::ApiGateway::DomainNameV2", "Properties": {"Policy": policy}}}
+    )
+    assert out["Resources"]["D"]["Properties"]["Policy"] == {
+        "Fn::Join": ["", ['{"Vpce":"', {"Ref": "Endpoint"}, '","Env":"prod","N":[1]}']]
+    }
 
 
 def test_a_loop_making_an_existing_key_is_an_error() -> None:

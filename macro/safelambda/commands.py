@@ -12,6 +12,7 @@ from typing import Any
 from . import check, pipeline, plan, sam
 from .cli import dump_template, load_template, parameter_values, parse_overrides, write
 from .errors import Problem, Severity, TransformError, error
+from .template import properties
 
 # Where plain CloudFormation names a local path that `sam local` and `cloudformation package`
 # read relative to the template's folder (after the SAM expansion, or written by hand).
@@ -69,12 +70,11 @@ def rebase(template: dict[str, Any], source: str, output: str | None) -> dict[st
         return template
     moved = dict(resources)
     for logical_id, resource in resources.items():
-        key = LOCAL_PATHS.get(resource.get("Type", "")) if isinstance(resource, dict) else None
-        value = resource.get("Properties", {}).get(key) if key else None
-        if isinstance(value, str) and "://" not in value and not os.path.isabs(value):
+        key = LOCAL_PATHS.get(str(resource.get("Type"))) if isinstance(resource, dict) else None
+        value = properties(resource).get(key) if key else None
+        if key and isinstance(value, str) and "://" not in value and not os.path.isabs(value):
             relative = os.path.relpath(os.path.join(here, value), there)
-            props = {**resource["Properties"], key: relative}
-            moved[logical_id] = {**resource, "Properties": props}
+            moved[logical_id] = {**resource, "Properties": {**properties(resource), key: relative}}
     return {**template, "Resources": moved}
 
 

@@ -3,11 +3,12 @@
 CloudFormation runs this transform at deploy time; `safelambda transform` runs it offline so the
 next transforms (SAM, SafeLambda) see what they will see in the cloud. Supported: `Fn::ForEach`
 (in Resources, Conditions, Outputs and inside properties, nested, over a list or a list
-parameter), `Fn::Length`,
-`Fn::ToJsonString`, `Fn::FindInMap` with `DefaultValue`, intrinsics inside `Ref`/`Fn::GetAtt`
-arguments, and intrinsic `DeletionPolicy`/`UpdateReplacePolicy`. A construct whose value depends
-on something only known during the deploy (a resource attribute, an import) cannot be evaluated
-offline and is an error (`SL402`) naming where it is, never a guess.
+parameter), `Fn::Length`, `Fn::ToJsonString` (a value known only during the deploy, such as a
+resource's `Ref`, is joined into the string with `Fn::Join`), `Fn::FindInMap` with
+`DefaultValue`, intrinsics inside `Ref`/`Fn::GetAtt` arguments, and intrinsic
+`DeletionPolicy`/`UpdateReplacePolicy`. Whatever else depends on something known only during
+the deploy cannot be evaluated offline and is an error (`SL402`) naming where it is, never a
+guess.
 """
 
 from __future__ import annotations
@@ -111,12 +112,17 @@ class _Expander:
         return {"Fn::Length": argument}
 
     def _to_json_string(self, argument: Any, path: Path) -> Any:
-        value = self._known(argument, path, "Fn::ToJsonString")
-        if isinstance(value, dict | list) and is_resolved(value):
-            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-        if is_resolved(value):
+        value = self.resolver.resolve(self.value(argument, path))
+        if not isinstance(value, dict | list) or function_of(value) is not None:
             self.fail(path, "Fn::ToJsonString needs a mapping or a list")
-        return {"Fn::ToJsonString": argument}
+            return {"Fn::ToJsonString": argument}
+        parts = _json_parts(value)
+        late = [p for p in parts if isinstance(p, dict) and function_of(p) not in STRING_VALUED]
+        if late:
+            self.fail(path, f"Fn::ToJsonString cannot embed {function_of(late[0])} offline")
+        if len(parts) == 1:
+            return parts[0]
+        return {"Fn::Join": ["", parts]}  # values known only during the deploy, joined in
 
     def _find_in_map(self, argument: Any, path: Path) -> Any:
         node = {"Fn::FindInMap": self.value(argument, path)}
@@ -151,6 +157,43 @@ class _Expander:
                 if is_resolved(policy) and not isinstance(policy, str):
                     self.fail(path + (key,), f"{key} must be a string")
                 resource[key] = policy
+
+
+# Intrinsics that evaluate to one string, so their value can sit inside a JSON string literal.
+STRING_VALUED = frozenset(
+    {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::ImportValue", "Fn::Select", "Fn::If"}
+)
+
+
+def _json_parts(value: Any) -> list[Any]:
+    """Compact JSON of `value` as strings, with each unresolved intrinsic between quotes."""
+    if function_of(value) is not None:
+        return ['"', value, '"']
+    if isinstance(value, dict):
+        items = [
+            [json.dumps(k, ensure_ascii=False) + ":", *_json_parts(v)] for k, v in value.items()
+        ]
+        return _merge(["{", *_joined(items), "}"])
+    if isinstance(value, list):
+        return _merge(["[", *_joined([_json_parts(v) for v in value]), "]"])
+    return [json.dumps(value, ensure_ascii=False)]
+
+
+def _joined(items: list[list[Any]]) -> list[Any]:
+    out: list[Any] = []
+    for index, item in enumerate(items):
+        out += ([","] if index else []) + item
+    return out
+
+
+def _merge(parts: list[Any]) -> list[Any]:
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return merged
 
 
 _IDENTIFIER_KEY = "${%s}"
