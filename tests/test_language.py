@@ -242,3 +242,15 @@ def test_macro_parameters_and_installed_name_are_honoured() -> None:
     outcome = pipeline.run(source, pipeline.Options(macro_name="SafeLambdaV2"))
     assert outcome.result is not None
     assert outcome.result.report.functions["Fn"]["Alias"] == "FnAliasprod"
+
+
+def test_macro_parameters_are_read_from_the_transform_list() -> None:
+    listed = {
+        "Transform": [
+            "AWS::Serverless-2016-10-31",
+            {"Name": "SafeLambda", "Parameters": {"Strict": True}},
+        ]
+    }
+    assert pipeline.macro_parameters(listed) == {"Strict": True}
+    assert pipeline.macro_parameters(listed, "Other") == {}
+    assert pipeline.macro_parameters({"Transform": "SafeLambda"}) == {}

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import Problem, TransformError, error
+from .pipeline import macro_parameters
 
 
 def _plain(value: Any) -> Any:
@@ -117,6 +118,9 @@ def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) 
     if problems:
         raise TransformError(problems)
     return values
+
+
+_macro_parameters = macro_parameters  # the name tests of the corpus use
 
 
 def write(path: str | None, text: str) -> None:

@@ -72,6 +72,15 @@ def _name_and_parameters(item: Any) -> tuple[str, dict[str, Any]]:
     raise TransformError([error("SL401", "a Transform entry has no name", None, "Transform")])
 
 
+def macro_parameters(template: Mapping[str, Any], name: str = MACRO) -> dict[str, Any]:
+    """The `Parameters` the template's Transform list gives SafeLambda (installed as `name`)."""
+    for item in sam.transforms_of(template):
+        if isinstance(item, dict) and item.get("Name") == name:
+            found = item.get("Parameters")
+            return found if isinstance(found, dict) else {}
+    return {}
+
+
 def run(template: dict[str, Any], options: Options, *, add_macro: bool = False) -> Outcome:
     """Run every listed transform; with `add_macro`, SafeLambda last even when not listed."""
     listed = [_name_and_parameters(item) for item in sam.transforms_of(template)]
