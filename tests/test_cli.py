@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SAMPLES
+from helpers import SAMPLES, lint_errors
 from safelambda import cli
+from safelambda.invocations import invocations
 
 ARCH = str(SAMPLES / "arch-switch" / "template.yaml")
 
@@ -153,3 +154,153 @@ def test_missing_file_is_coded() -> None:
     result = run("transform", "/nonexistent/template.yaml")
     assert result.returncode == 1
     assert result.stderr.startswith("SL013: cannot read /nonexistent/template.yaml")
+
+
+SAM_APP = SAMPLES / "sam-app" / "template.yaml"
+SAM_LOCAL = SAMPLES / "sam-local" / "template.yaml"
+
+
+def test_sam_app_transforms_to_lint_clean_template_where_every_event_invokes_the_alias() -> None:
+    result = run("transform", str(SAM_APP), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert lint_errors(out) == []
+    places = {(i.resource, i.target) for i in invocations(out)}
+    assert places == {
+        ("ApiFunctionGetItemsPermissionProd", "ApiFunctionAliaslive"),
+        ("ApiFunctionNightly", "ApiFunctionAliaslive"),
+        ("ApiFunctionNightlyPermission", "ApiFunctionAliaslive"),
+        ("QueueFunctionJobs", "QueueFunctionAliaslive"),
+        ("QueueFunctionAlerts", "QueueFunctionAliaslive"),
+        ("QueueFunctionAlertsPermission", "QueueFunctionAliaslive"),
+    }
+    # The Api event lives in the RestApi's OpenAPI body, which SAM already points at the alias.
+    body = out["Resources"]["ServerlessRestApi"]["Properties"]["Body"]
+    uri = body["paths"]["/items"]["get"]["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+    assert uri.endswith("/functions/${ApiFunctionAliaslive}/invocations")
+
+
+def test_local_code_paths_survive_the_sam_expansion_in_the_shape_sam_cli_reads() -> None:
+    result = run("transform", str(SAM_LOCAL), "-q", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    resources = json.loads(result.stdout)["Resources"]
+    layer_id = next(k for k, r in resources.items() if r["Type"] == "AWS::Lambda::LayerVersion")
+    assert resources["HelloFunction"]["Properties"]["Code"] == "src/"
+    assert resources[layer_id]["Properties"]["Content"] == "layer/"
+    assert resources["HelloFunction"]["Properties"]["Layers"] == [{"Ref": layer_id}]
+    assert "safelambda-local-path" not in result.stdout
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # inside SAM CLI and its translator
+def test_sam_cli_reads_functions_layers_and_routes_of_the_output(tmp_path: Path) -> None:
+    """SAM CLI's own readers (what `sam local invoke/start-api -t` use) on the processed file.
+
+    Running the functions needs Docker, which this suite does not assume; everything SAM CLI
+    reads from the template before it starts a container is checked here.
+    """
+    from samcli.lib.providers.api_provider import ApiProvider
+    from samcli.lib.providers.sam_function_provider import SamFunctionProvider
+    from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+
+    out = tmp_path / "build" / "processed.yaml"
+    out.parent.mkdir()
+    assert cli.main(["transform", str(SAM_LOCAL), "-q", "-o", str(out)]) == 0
+    assert "Code: ../../" in out.read_text()  # re-pointed from the output's folder
+    stacks, _ = SamLocalStackProvider.get_stacks(str(out))
+    (hello,) = SamFunctionProvider(stacks).get_all()
+    sample = SAM_LOCAL.parent.resolve()
+    assert (hello.name, hello.handler, hello.runtime) == (
+        "HelloFunction",
+        "app.handler",
+        "python3.12",
+    )
+    assert Path(hello.codeuri).resolve() == sample / "src"
+    assert hello.architectures == ["arm64"]
+    assert [Path(layer.codeuri).resolve() for layer in hello.layers] == [sample / "layer"]
+    routes = [
+        (r.function_name, r.methods, r.path)
+        for api in ApiProvider(stacks).get_all()
+        for r in api.routes
+    ]
+    assert routes == [("HelloFunction", ["GET"], "/hello")]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_sam_cli_routes_hand_written_apis_through_the_alias_to_the_function(tmp_path: Path) -> None:
+    from samcli.lib.providers.api_provider import ApiProvider
+    from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
+
+    out = tmp_path / "processed.yaml"
+    assert cli.main(["transform", ARCH, "-q", "-o", str(out)]) == 0
+    assert "${OrdersFunctionAliaslive}/invocations" in out.read_text()
+    stacks, _ = SamLocalStackProvider.get_stacks(str(out))
+    routes = [
+        (r.function_name, r.path) for api in ApiProvider(stacks).get_all() for r in api.routes
+    ]
+    assert routes == [("OrdersFunction", "/orders")]
+
+
+@pytest.mark.parametrize("command", ["transform", "plan", "check"])
+def test_every_command_explains_itself_with_examples_and_exit_codes(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert f"safelambda {command} " in result.stdout
+    assert "examples:" in result.stdout
+    assert "exit codes: 0 " in result.stdout
+    for option in ("--parameter-overrides", "--quiet", "--verbose", "--region", "--format"):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([], id="no-command"),
+        pytest.param(["plan"], id="no-template"),
+        pytest.param(["transform", ARCH, "--format", "xml"], id="bad-choice"),
+        pytest.param(["check", ARCH, "-q", "-v"], id="quiet-and-verbose"),
+    ],
+)
+def test_usage_errors_are_one_coded_line(args: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("SL403: ")
+    assert "--help" in line
+
+
+def test_verbose_says_what_ran_and_quiet_hides_warnings() -> None:
+    loud = run("transform", str(SAM_LOCAL), "-v")
+    assert loud.returncode == 0
+    assert f"{SAM_LOCAL}: ran AWS::Serverless-2016-10-31, SafeLambda" in loud.stderr.splitlines()
+    assert any(line.startswith("SL301 ") for line in loud.stderr.splitlines())
+    quiet = run("transform", str(SAM_LOCAL), "-q")
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    assert quiet.stdout == loud.stdout
+
+
+def test_before_macro_prints_the_fragment_safelambda_receives() -> None:
+    before = json.loads(run("transform", str(SAM_APP), "--before-macro", "--format", "json").stdout)
+    expanded = cli.load_template(str(SAMPLES / "sam-app" / "expanded.yaml"))
+    assert before == {k: v for k, v in expanded.items() if k != "Transform"}
+
+
+def test_plan_and_check_read_stdin() -> None:
+    text = Path(ARCH).read_text()
+    assert run("plan", "-", stdin=text).stdout == run("plan", ARCH).stdout.replace(ARCH, "-")
+    assert run("check", "-", stdin=text).returncode == 0
+
+
+def test_unknown_transform_is_a_coded_error(tmp_path: Path) -> None:
+    source = tmp_path / "t.yaml"
+    source.write_text("Transform: [AWS::Include]\nResources:\n  T: {Type: AWS::SNS::Topic}\n")
+    result = run("transform", str(source))
+    assert result.returncode == 1
+    assert result.stderr.startswith("SL401 Transform: AWS::Include cannot run offline")
+
+
+def test_output_folder_that_does_not_exist_is_a_coded_error(tmp_path: Path) -> None:
+    result = run("transform", ARCH, "-o", str(tmp_path / "missing" / "out.yaml"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"SL404: cannot write {tmp_path / 'missing' / 'out.yaml'}")
+    assert list(tmp_path.iterdir()) == []

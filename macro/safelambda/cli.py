@@ -1,12 +1,11 @@
-"""`safelambda` command line: the only module that reads and writes files and YAML.
+"""`safelambda` command line: reading and writing templates, and the entry point.
 
-Exit codes: 0 success, 1 the template has errors (coded messages on stderr, nothing written),
-2 the command line itself is wrong.
+The commands themselves are in `commands.py`, their options and help in `cli_parser.py`; these
+are the only modules that touch files and YAML.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 import os
@@ -15,17 +14,8 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import __version__, sam
 from .errors import Problem, TransformError, error
-from .resolve import DeployContext, partition_of
-from .transform import transform
-
-EXAMPLE = """examples:
-  safelambda transform samples/arch-switch/template.yaml
-  safelambda transform template.yaml -o processed.yaml --parameter-overrides Stage=prod
-  safelambda transform template.json --format json --region eu-west-1 --account-id 111122223333
-"""
-MACRO = "SafeLambda"
+from .pipeline import macro_parameters
 
 
 def _plain(value: Any) -> Any:
@@ -130,95 +120,32 @@ def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) 
     return values
 
 
-def _macro_parameters(template: Mapping[str, Any]) -> dict[str, Any]:
-    for item in sam.transforms_of(template):
-        if isinstance(item, dict) and item.get("Name") == MACRO:
-            found = item.get("Parameters", {})
-            return found if isinstance(found, dict) else {}
-    return {}
+_macro_parameters = macro_parameters  # the name tests of the corpus use
 
 
-def run_transform(args: argparse.Namespace) -> dict[str, Any]:
-    template = load_template(args.template)
-    if not isinstance(template, dict):
-        raise TransformError([error("SL001", "the file does not hold a mapping")])
-    values = parameter_values(template, parse_overrides(args.parameter_overrides))
-    partition, _ = partition_of(args.region)
-    transforms = sam.transforms_of(template)
-    params = _macro_parameters(template)
-    if sam.SAM_TRANSFORM in transforms:
-        template = sam.expand(template, values, args.region, partition)
-    context = DeployContext(args.region, args.account_id, values)
-    result = transform(template, context, parameters=params, environ=os.environ)
-    for warning in result.report.warnings:
-        _say(args, warning.render())
-    processed = result.template
-    processed.pop("Transform", None)
-    return processed
-
-
-def _say(args: argparse.Namespace, line: str) -> None:
-    if not args.quiet:
-        print(line, file=sys.stderr)
-
-
-def _write(path: str | None, text: str) -> None:
+def write(path: str | None, text: str) -> None:
     """stdout, or the whole file at once: a failed run never leaves half a template behind."""
     if path is None or path == "-":
         sys.stdout.write(text)
         return
     directory = os.path.dirname(os.path.abspath(path))
-    with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, encoding="utf-8") as out:
-        out.write(text)
-    os.replace(out.name, path)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="safelambda",
-        description="Publish a Version and an Alias for every Lambda function of a CloudFormation "
-        "template and point every integration at the alias, so no caller sees the torn "
-        "state of an update.",
-        epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"safelambda {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub = commands.add_parser(
-        "transform",
-        help="expand a template offline, as the SafeLambda macro would at deploy time",
-        description="Run the template's transforms offline (AWS::Serverless-2016-10-31 through "
-        "aws-sam-translator, then SafeLambda) and print the processed template.",
-        epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sub.add_argument("template", help="template file (YAML or JSON); - reads stdin")
-    sub.add_argument("-o", "--output", help="write here instead of stdout (only on success)")
-    sub.add_argument(
-        "--parameter-overrides",
-        nargs="*",
-        default=[],
-        metavar="KEY=VALUE",
-        help="parameter values, as sam deploy takes them (Key=Value or "
-        "ParameterKey=K,ParameterValue=V)",
-    )
-    sub.add_argument("--region", default="us-east-1", help="deploy region (default us-east-1)")
-    sub.add_argument("--account-id", default="123456789012", help="deploy account ID")
-    sub.add_argument("--format", choices=("yaml", "json"), default="yaml", help="output format")
-    sub.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
-    return parser
+    written = None
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, encoding="utf-8") as out:
+            written = out.name
+            out.write(text)
+        os.replace(written, path)
+    except OSError as failure:
+        if written is not None and os.path.exists(written):
+            os.unlink(written)
+        raise TransformError([error("SL404", f"cannot write {path}: {failure.strerror}")]) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        processed = run_transform(args)
-        _write(args.output, dump_template(processed, args.format))
-    except TransformError as failure:
-        for problem in failure.problems:
-            print(problem.render(), file=sys.stderr)
-        return 1
-    return 0
+    from .cli_parser import build_parser
+    from .commands import dispatch
+
+    return dispatch(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ class Severity(StrEnum):
 
 
 # code -> one-line meaning. Ranges: SL0xx input and configuration, SL1xx versions and hashing,
-# SL2xx layers, SL3xx references, SL9xx internal.
+# SL2xx layers, SL3xx references, SL4xx command line and checks, SL9xx internal.
 CODES: dict[str, str] = {
     "SL001": "The fragment is not a JSON object (mapping).",
     "SL002": "`Resources` is missing or is not a mapping.",
@@ -44,6 +44,12 @@ CODES: dict[str, str] = {
     "SL208": "A duplicate layer (same layer, any version) was removed; the first is kept.",
     "SL209": "A function's layer family request is not a list of names, or cannot be added.",
     "SL301": "A function is referenced in a place SafeLambda does not rewrite.",
+    "SL401": "A transform the template lists cannot run offline.",
+    "SL402": "An `AWS::LanguageExtensions` construct cannot be evaluated offline.",
+    "SL403": "The command line is not valid.",
+    "SL404": "The output file could not be written.",
+    "SL411": "An integration invokes a function unqualified, so it reaches `$LATEST`.",
+    "SL412": "A change updates code and configuration of a function invoked unqualified.",
     "SL999": "An unexpected internal error; please report it.",
 }
 

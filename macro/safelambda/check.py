@@ -1,0 +1,185 @@
+"""`safelambda check`: a CI gate against the torn `$LATEST` of a Lambda update.
+
+Each check is one entry of `CHECKS`: a function from the processed templates (`Subject`) to
+findings. A finding is a coded `Problem` plus structured details for `--format json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, error
+from .invocations import Invocation, invocations, unqualified
+from .layers import architecture_mismatches
+from .resolve import DeployContext, Resolver
+from .template import FUNCTION, properties
+
+# What CloudFormation changes through each of the two parallel Lambda calls of an update
+# (DESIGN.md "The problem"). `UpdateFunctionCode` sets the code and the architecture ...
+CODE_SIDE = ("Code", "Architectures", "PackageType")
+# ... `UpdateFunctionConfiguration` everything an invocation runs with. `Description` is left
+# out: it is set by the same call but changes nothing an invocation sees, and SafeLambda's own
+# marker changes it on every new version.
+CONFIG_SIDE = (
+    "Runtime",
+    "Handler",
+    "Layers",
+    "Environment",
+    "MemorySize",
+    "Timeout",
+    "Role",
+    "VpcConfig",
+    "DeadLetterConfig",
+    "TracingConfig",
+    "KmsKeyArn",
+    "FileSystemConfigs",
+    "EphemeralStorage",
+    "ImageConfig",
+    "SnapStart",
+    "LoggingConfig",
+    "RuntimeManagementConfig",
+)
+# A property left out means this value, so adding it with this value changes nothing.
+DEFAULTS: dict[str, Any] = {"Architectures": ["x86_64"], "PackageType": "Zip"}
+
+
+@dataclass(frozen=True)
+class Processed:
+    """One template after every transform it lists, and the deploy values it was read with."""
+
+    template: dict[str, Any]
+    context: DeployContext
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What `check` looks at: the new template, and the previous one when given."""
+
+    new: Processed
+    previous: Processed | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: Problem
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.problem.as_dict(), "Severity": str(self.problem.severity), **self.details}
+
+
+def latest_invocations(subject: Subject) -> list[Finding]:
+    """(a) Every catalogued place that invokes a function of the new template unqualified."""
+    return [
+        Finding(
+            error(
+                "SL411",
+                f"invokes {place.function} unqualified: every call reaches $LATEST, "
+                "which is torn while an update runs",
+                place.resource,
+                place.path,
+            ),
+            {"Function": place.function},
+        )
+        for place in unqualified(subject.new.template)
+    ]
+
+
+def torn_updates(subject: Subject) -> list[Finding]:
+    """(c) Functions this change updates through both Lambda calls while callers hit $LATEST.
+
+    CloudFormation updates a function before anything that references it, so during the update
+    its callers are still configured as in the *previous* template: those are the exposed ones,
+    even when the new template moves them to an alias.
+    """
+    if subject.previous is None:
+        return []
+    old, new = subject.previous, subject.new
+    exposed: dict[str, list[Invocation]] = {}
+    for place in unqualified(old.template):
+        exposed.setdefault(place.function, []).append(place)
+    findings = []
+    for function, places in exposed.items():
+        before = _function_properties(old, function)
+        after = _function_properties(new, function)
+        if before is None or after is None:
+            continue
+        code = _changed(before, after, CODE_SIDE)
+        config = _changed(before, after, CONFIG_SIDE)
+        if code and config:
+            findings.append(_torn(function, code, config, places, new.template))
+    return findings
+
+
+def _torn(
+    function: str,
+    code: list[str],
+    config: list[str],
+    places: list[Invocation],
+    new: dict[str, Any],
+) -> Finding:
+    protected = not any(p.function == function for p in unqualified(new)) and any(
+        p.function == function for p in invocations(new)
+    )
+    advice = (
+        "deploy the alias first, with no change to the function, then this change"
+        if protected
+        else "invoke it through an alias (Transform: SafeLambda)"
+    )
+    message = (
+        f"updates code ({', '.join(code)}) and configuration ({', '.join(config)}) in parallel "
+        f"while {', '.join(p.place for p in places)} invoke $LATEST; {advice}"
+    )
+    return Finding(
+        error("SL412", message, function),
+        {
+            "Function": function,
+            "CodeChanges": code,
+            "ConfigurationChanges": config,
+            "ExposedIntegrations": [p.place for p in places],
+        },
+    )
+
+
+def _function_properties(processed: Processed, function: str) -> dict[str, Any] | None:
+    resources = processed.template.get("Resources")
+    resource = resources.get(function) if isinstance(resources, dict) else None
+    if not (isinstance(resource, dict) and resource.get("Type") == FUNCTION):
+        return None
+    resolved = Resolver(processed.template, processed.context).resolve(properties(resource))
+    return resolved if isinstance(resolved, dict) else None
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    changed: list[str] = []
+    for name in names:
+        old, new = before.get(name, DEFAULTS.get(name)), after.get(name, DEFAULTS.get(name))
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            keys = sorted(set(old) | set(new))
+            changed += [f"{name}.{k}" for k in keys if old.get(k) != new.get(k)]
+        else:
+            changed.append(name)
+    return changed
+
+
+def passed_warnings(subject: Subject) -> list[Finding]:
+    """Warnings from the transforms themselves (e.g. SL301: a reference left on $LATEST)."""
+    return [Finding(w) for w in subject.warnings]
+
+
+def layer_mismatches(subject: Subject) -> list[Finding]:
+    """(b) Layers built for another architecture than their function's (SL206 and kin)."""
+    return [Finding(p) for p in architecture_mismatches(subject.new.template, subject.new.context)]
+
+
+Check = Callable[[Subject], list[Finding]]
+CHECKS: tuple[Check, ...] = (latest_invocations, layer_mismatches, torn_updates, passed_warnings)
+
+
+def run(subject: Subject) -> list[Finding]:
+    return [finding for check in CHECKS for finding in check(subject)]
