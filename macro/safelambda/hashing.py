@@ -70,7 +70,8 @@ def canonical_json(value: Any) -> str:
 def content_hash(locked: Mapping[str, Any], dependencies: Mapping[str, Any] | None = None) -> str:
     """Hex SHA-256 of the scheme version, the resolved locked properties and their dependencies."""
     document = {"scheme": HASH_SCHEME, "properties": locked, "dependencies": dependencies or {}}
-    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+    # `surrogatepass`: JSON may carry a lone surrogate (`"\ud800"`); hash it rather than crash.
+    return hashlib.sha256(canonical_json(document).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def strip_marker(description: Any) -> Any:
