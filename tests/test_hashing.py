@@ -340,3 +340,17 @@ def test_an_import_name_that_changes_still_publishes() -> None:
 
 def test_lone_surrogates_hash_instead_of_crashing() -> None:
     assert hashing.content_hash({"Description": "\ud800"}) != hashing.content_hash({})
+
+
+def test_every_function_property_of_the_schema_is_classified() -> None:
+    import cfnlint
+
+    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
+    digest = json.loads((schemas / "providers" / "us-east-1.json").read_text("utf-8"))
+    schema = json.loads(
+        (schemas / "resources" / f"{digest['AWS::Lambda::Function']}.json").read_text("utf-8")
+    )
+    read_only = {p.split("/")[2] for p in schema["readOnlyProperties"]}
+    writable = set(schema["properties"]) - read_only
+    assert writable - hashing.LOCKED - hashing.UNLOCKED == set()
+    assert hashing.LOCKED.isdisjoint(hashing.UNLOCKED)

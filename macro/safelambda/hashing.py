@@ -18,17 +18,22 @@ from typing import Any
 HASH_SCHEME = 1
 ID_LENGTH = 10
 
-# CDK's VERSION_LOCKED table (aws-lambda function-hash.ts) is the reference classification.
+# CDK's VERSION_LOCKED table (aws-lambda function-hash.ts) is the reference classification: a
+# property `UpdateFunctionCode` or `UpdateFunctionConfiguration` sets is locked. One deliberate
+# difference: `RecursiveLoop` (PutFunctionRecursionConfig) applies to the function, not a version.
 LOCKED = frozenset(
     {
         "Architectures",
+        "CapacityProviderConfig",
         "Code",
         "DeadLetterConfig",
         "Description",
+        "DurableConfig",
         "Environment",
         "EphemeralStorage",
         "FileSystemConfigs",
         "FunctionName",
+        "FunctionScalingConfig",
         "Handler",
         "ImageConfig",
         "KmsKeyArn",
@@ -36,6 +41,7 @@ LOCKED = frozenset(
         "LoggingConfig",
         "MemorySize",
         "PackageType",
+        "PublishToLatestPublished",
         "Role",
         "Runtime",
         "RuntimeManagementConfig",
@@ -45,8 +51,15 @@ LOCKED = frozenset(
         "VpcConfig",
     }
 )
+# `TenancyConfig` is create-only: changing it replaces the function, and with it the Version.
 UNLOCKED = frozenset(
-    {"Tags", "ReservedConcurrentExecutions", "RecursiveLoop", "CodeSigningConfigArn"}
+    {
+        "Tags",
+        "ReservedConcurrentExecutions",
+        "RecursiveLoop",
+        "CodeSigningConfigArn",
+        "TenancyConfig",
+    }
 )
 
 MARKER_PREFIX = "SafeLambda:"
