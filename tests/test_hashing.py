@@ -198,6 +198,29 @@ def test_an_unknown_condition_hashes_its_definition() -> None:
     assert warnings_of(doc("main")) == []  # a stack's name never changes
 
 
+def test_novalue_under_an_unknown_condition_is_not_reported() -> None:
+    tracing = {"Fn::If": ["IsMain", {"Mode": "Active"}, {"Ref": "AWS::NoValue"}]}
+    doc = template(Fn=function({"TracingConfig": tracing}))
+    doc["Conditions"] = {"IsMain": {"Fn::Equals": [{"Ref": "AWS::StackName"}, "main"]}}
+    assert warnings_of(doc) == []
+
+
+def test_one_function_reading_another_sam_version_hashes_the_template_as_given() -> None:
+    # B's SAM Version is replaced, but A's hash sees it as written, whatever the order.
+    sam_version = {
+        "Type": "AWS::Lambda::Version",
+        "Properties": {"FunctionName": {"Ref": "B"}, "Description": "one"},
+    }
+    env = {"Environment": {"Variables": {"B": {"Ref": "BVersion0123456789"}}}}
+    first = template(B=function(), A=function(env), BVersion0123456789=sam_version)
+    second = template(A=function(env), B=function(), BVersion0123456789=sam_version)
+    changed = copy.deepcopy(first)
+    changed["Resources"]["BVersion0123456789"]["Properties"]["Description"] = "two"
+    ids = [transform(doc).report.functions["A"]["Version"] for doc in (first, second, changed)]
+    assert ids[0] == ids[1] != ids[2]
+    assert warnings_of(first) == []
+
+
 def test_a_map_read_with_an_unknown_key_hashes_the_map() -> None:
     def doc(memory: int) -> dict[str, Any]:
         size = {"Fn::FindInMap": ["Sizes", {"Ref": "AWS::StackName"}, "Memory"]}

@@ -18,6 +18,7 @@ version. Reports name places and logical IDs, never values.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,10 +28,11 @@ from typing import Any
 from .intrinsics import FUNCTIONS, Path, function_of, getatt_parts, sub_parts, sub_references
 from .resolve import Resolver
 
-# Constant for the whole life of a stack, so never a reason for a new version. `Fn::GetAZs` is
-# hashed as written without a report for the same reason: an account's zones in a region do not
-# change from one deploy to the next.
-STABLE_PSEUDO = frozenset({"AWS::StackName", "AWS::StackId"})
+# Constant for the whole life of a stack, so never a reason for a new version (`AWS::NoValue` is
+# left only in a branch of a condition that is itself hashed). `Fn::GetAZs` is hashed as written
+# without a report for the same reason: an account's zones in a region do not change from one
+# deploy to the next.
+STABLE_PSEUDO = frozenset({"AWS::StackName", "AWS::StackId", "AWS::NoValue"})
 CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
 NESTED_STACK = "AWS::CloudFormation::Stack"
 # Read-only attributes that follow a property without replacing the resource.
@@ -113,7 +115,7 @@ class _Collector:
         self.resolver = resolver
         self.found = Dependencies()
         self.seen: set[tuple[str, str]] = set()
-        self.queue: list[tuple[Any, Path, str | None]] = []
+        self.queue: deque[tuple[Any, Path, str | None]] = deque()
         self.functions: dict[str, Callable[[Any, Path, str | None], None]] = {
             "Ref": self._ref,
             "Fn::GetAtt": self._getatt,
@@ -127,7 +129,7 @@ class _Collector:
     def run(self, value: Any, path: Path) -> Dependencies:
         self.queue.append((value, path, None))
         while self.queue:  # a work list, not recursion: chains of resources can be long
-            node, where, via = self.queue.pop(0)
+            node, where, via = self.queue.popleft()
             self._walk(node, where, via)
         return self.found
 

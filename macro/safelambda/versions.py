@@ -18,22 +18,27 @@ from .work import FunctionPlan, Work
 
 
 def run(work: Work) -> None:
-    renames: dict[str, str] = {}
-    additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    # Hash every function first, over the template as given: taking over one function's SAM
+    # Version must not change what another function's hash sees.
+    planned: list[tuple[FunctionPlan, dict[str, Any], takeover.Existing]] = []
     for logical_id, resource in list(functions(work.resources)):
         settings, problems = function_settings(work.settings, logical_id, resource.get("Metadata"))
         work.problems += problems
         if settings.skip or problems:
             continue
-        plan = FunctionPlan(logical_id, settings)
         existing, problems = takeover.survey(work.resources, logical_id, settings.alias_name)
         work.problems += problems
         if problems:
             continue
+        plan = FunctionPlan(logical_id, settings)
         _hash(work, plan, resource, existing.version_properties)
+        planned.append((plan, resource, existing))
+    renames: dict[str, str] = {}
+    additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for plan, resource, existing in planned:
         renames.update(_take_over(work, plan, existing))
-        additions[logical_id] = _resources(work, plan, resource, existing)
-        work.plans[logical_id] = plan
+        additions[plan.logical_id] = _resources(work, plan, resource, existing)
+        work.plans[plan.logical_id] = plan
     _insert(work, additions)
     if renames:
         _rename_everywhere(work, renames)
