@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import ROOT, function, template
-from safelambda import DeployContext, hashing, transform
+from safelambda import DeployContext, TransformError, hashing, transform
+from test_resolve import VALUES
 
 TABLE = ROOT / "macro" / "safelambda" / "data" / "create_only.tsv"
 
@@ -377,3 +380,31 @@ def test_every_function_property_of_the_schema_is_classified() -> None:
     writable = set(schema["properties"]) - read_only
     assert writable - hashing.LOCKED - hashing.UNLOCKED == set()
     assert hashing.LOCKED.isdisjoint(hashing.UNLOCKED)
+
+
+CONTEXT_RESOURCES = {
+    "SharedLayer": layer(Content={"S3Bucket": {"Ref": "Bucket"}, "S3Key": {"Ref": "Stage"}}),
+    "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Ref": "SharedLayer"}}},
+    "Lookup": {"Type": "Custom::Lookup", "Properties": {"ServiceToken": "arn:x"}},
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::ImportValue": "r"}}},
+}
+WORDS = ["SharedLayer", "Bucket", "Lookup", "Role", "Role.Arn", "Stage", "IsProd", "Sizes"]
+WORDS += ["${SharedLayer}", "${Lookup.Url}", "{{resolve:ssm:/p}}", "AWS::NotificationARNs"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.recursive(st.sampled_from(WORDS) | VALUES, lambda c: st.lists(c, max_size=3), max_leaves=8)
+)
+def test_any_value_hashes_without_crashing_and_deterministically(value: Any) -> None:
+    doc = template(Fn=function({"Environment": {"Variables": {"V": value}}}), **CONTEXT_RESOURCES)
+    doc["Parameters"] = {"Stage": {"Type": "String"}}
+    doc["Conditions"] = {"IsProd": {"Fn::Equals": [{"Ref": "AWS::StackName"}, "prod"]}}
+    doc["Mappings"] = {"Sizes": {"prod": {"Memory": 1}}}
+    try:
+        first = transform(doc, DeployContext(parameters={"Stage": "s"}))
+    except TransformError:  # a coded refusal is an answer too
+        return
+    again = transform(copy.deepcopy(doc), DeployContext(parameters={"Stage": "s"}))
+    assert first.report == again.report
+    assert all(w.code in ("SL101", "SL103", "SL301") for w in first.report.warnings)

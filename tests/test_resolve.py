@@ -140,6 +140,11 @@ def test_conditions_decide_when_they_can(condition: str, stage: str, expected: b
     assert resolver(stage).condition(condition) is expected
 
 
+def test_a_condition_key_outside_and_or_not_is_plain_data() -> None:
+    variables = {"Variables": {"Condition": "IsProd"}}
+    assert resolver().resolve(variables) == variables
+
+
 def test_fn_equals_compares_like_cloudformation() -> None:
     assert resolver().resolve({"Fn::Equals": [{"Ref": "Stage"}, "prod"]}) is True
     assert resolver().resolve({"Fn::Equals": ["2", 2]}) is True

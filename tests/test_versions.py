@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -303,3 +304,31 @@ def test_retention_applies_to_a_taken_over_sam_version() -> None:
         "Retain",
         "Retain",
     )
+
+
+RETENTION_SAM = """\
+Transform: [AWS::Serverless-2016-10-31, SafeLambda]
+Metadata:
+  SafeLambda: {VersionRetention: Delete}
+Resources:
+  Kept:
+    Type: AWS::Serverless::Function
+    Metadata:
+      SafeLambda: {VersionRetention: Retain}
+    Properties: {CodeUri: s3://b/k.zip, Handler: a.b, Runtime: python3.12, AutoPublishAlias: live}
+  Dropped:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: s3://b/d.zip, Handler: a.b, Runtime: python3.12}
+"""
+
+
+def test_retention_end_to_end_through_sam_and_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, output = tmp_path / "template.yaml", tmp_path / "out.yaml"
+    source.write_text(RETENTION_SAM, encoding="utf-8")
+    assert cli.main(["transform", str(source), "-o", str(output), "--quiet"]) == 0
+    out = cli.load_template(str(output))
+    assert retention(out, "Kept") == ("Retain", "Retain")  # SAM's Version, taken over
+    assert retention(out, "Dropped") == ("Delete", "Delete")
+    assert capsys.readouterr().err == ""

@@ -122,7 +122,9 @@ class _Collector:
             "Fn::Sub": self._sub,
             "Fn::If": self._if,
             "Fn::FindInMap": self._find_in_map,
-            "Condition": self._condition_ref,
+            "Fn::And": self._operands,
+            "Fn::Or": self._operands,
+            "Fn::Not": self._operands,
             "Fn::ImportValue": self._unknowable("Fn::ImportValue"),
         }
 
@@ -141,7 +143,7 @@ class _Collector:
             for index, item in enumerate(node):
                 self._walk(item, _step(path, index, via), via)
         elif isinstance(node, dict):
-            name = function_of(node) or ("Condition" if list(node) == ["Condition"] else None)
+            name = function_of(node)
             handler = self.functions.get(name) if name else None
             if handler is not None:
                 handler(node[name], path, via)
@@ -175,11 +177,12 @@ class _Collector:
         else:
             self._reference(parts[0], parts[1], path, via)
 
-    def _condition_ref(self, argument: Any, path: Path, via: str | None) -> None:
-        if isinstance(argument, str):
-            self._condition(argument, path, via)
-        else:
-            self._walk_inside(argument, path, via)
+    def _operands(self, argument: Any, path: Path, via: str | None) -> None:
+        for item in argument if isinstance(argument, list) else [argument]:
+            if isinstance(item, dict) and isinstance(item.get("Condition"), str) and len(item) == 1:
+                self._condition(item["Condition"], path, via)
+            else:
+                self._walk(item, path, via)
 
     def _sub(self, argument: Any, path: Path, via: str | None) -> None:
         parts = sub_parts(argument)

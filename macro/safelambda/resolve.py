@@ -107,7 +107,6 @@ class Resolver:
             "Fn::And": self._and,
             "Fn::Or": self._or,
             "Fn::Not": self._not,
-            "Condition": self._condition_ref,
         }
 
     def resolve(self, value: Any) -> Any:
@@ -117,7 +116,7 @@ class Resolver:
             return [v for v in items if v is not NO_VALUE]
         if not isinstance(value, dict):
             return value
-        name = function_of(value) or ("Condition" if list(value) == ["Condition"] else None)
+        name = function_of(value)
         handler = self._functions.get(name) if name else None
         if handler is not None:
             return handler(value[name])
@@ -163,10 +162,6 @@ class Resolver:
     def _length(self, argument: Any) -> Any:
         items = self._arg(argument)
         return len(items) if isinstance(items, list) else {"Fn::Length": items}
-
-    def _condition_ref(self, argument: Any) -> Any:
-        result = self.condition(argument) if isinstance(argument, str) else None
-        return {"Condition": argument} if result is None else result
 
     def _if(self, argument: Any) -> Any:
         if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
@@ -271,8 +266,15 @@ class Resolver:
     def _booleans(self, argument: Any) -> list[bool | None] | None:
         if not isinstance(argument, list):
             return None
-        results = (self.resolve(item) for item in argument)
+        results = (self._operand(item) for item in argument)
         return [r if isinstance(r, bool) else None for r in results]
+
+    def _operand(self, item: Any) -> Any:
+        # `{"Condition": Name}` names a condition only as an operand of Fn::And, Or and Not;
+        # elsewhere (an environment variable called Condition) it is plain data.
+        if isinstance(item, dict) and list(item) == ["Condition"]:
+            return self.condition(item["Condition"]) if isinstance(item["Condition"], str) else None
+        return self.resolve(item)
 
 
 def _strings(values: list[Any]) -> bool:
