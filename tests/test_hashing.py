@@ -407,4 +407,21 @@ def test_any_value_hashes_without_crashing_and_deterministically(value: Any) -> 
         return
     again = transform(copy.deepcopy(doc), DeployContext(parameters={"Stage": "s"}))
     assert first.report == again.report
+    twice = transform(first.template, DeployContext(parameters={"Stage": "s"}))
+    assert twice.template == first.template
     assert all(w.code in ("SL101", "SL103", "SL301") for w in first.report.warnings)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        pytest.param(None, id="absent"),
+        pytest.param("", id="empty"),
+        pytest.param("orders", id="text"),
+        pytest.param({"Fn::Sub": "Stack ${AWS::StackName} orders"}, id="intrinsic"),
+    ],
+)
+def test_a_second_run_keeps_the_version_whatever_the_description(description: Any) -> None:
+    props = {} if description is None else {"Description": description}
+    once = transform(template(Fn=function(props))).template
+    assert transform(once).template == once

@@ -89,7 +89,17 @@ def content_hash(locked: Mapping[str, Any], dependencies: Mapping[str, Any] | No
 
 def strip_marker(description: Any) -> Any:
     """The user's Description without a marker left by an earlier run (so runs are idempotent)."""
-    return _MARKER.sub("", description) if isinstance(description, str) else description
+    if isinstance(description, str):
+        return _MARKER.sub("", description)
+    # `with_marker` wraps an intrinsic Description as Fn::Join [" | ", [it, "SafeLambda:…"]].
+    joined = description.get("Fn::Join") if isinstance(description, dict) else None
+    if not (isinstance(joined, list) and len(joined) == 2 and len(description) == 1):
+        return description
+    delimiter, parts = joined
+    wrapped = delimiter == " | " and isinstance(parts, list) and len(parts) == 2
+    if wrapped and isinstance(parts[1], str) and _MARKER.fullmatch(parts[1]):
+        return parts[0]
+    return description
 
 
 def with_marker(description: Any, digest: str) -> Any:
