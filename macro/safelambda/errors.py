@@ -34,6 +34,9 @@ CODES: dict[str, str] = {
     "SL014": "The offline SAM expansion failed or is not installed.",
     "SL101": "A function property SafeLambda does not know is treated as version-locked.",
     "SL102": "The Description with the version marker exceeds Lambda's 256 characters.",
+    "SL103": "A value a function's Version depends on is unknown at deploy time; changes to it "
+    "will not publish a new Version.",
+    "SL104": "Several existing aliases of a function could be the one SafeLambda moves.",
     "SL201": "A layer mapping (bundled, macro environment or template) is malformed.",
     "SL202": "A function asks for a layer family no mapping defines (or is skipped).",
     "SL203": "A layer family has no build for the function's architecture and region.",

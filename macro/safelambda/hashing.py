@@ -18,17 +18,22 @@ from typing import Any
 HASH_SCHEME = 1
 ID_LENGTH = 10
 
-# CDK's VERSION_LOCKED table (aws-lambda function-hash.ts) is the reference classification.
+# CDK's VERSION_LOCKED table (aws-lambda function-hash.ts) is the reference classification: a
+# property `UpdateFunctionCode` or `UpdateFunctionConfiguration` sets is locked. One deliberate
+# difference: `RecursiveLoop` (PutFunctionRecursionConfig) applies to the function, not a version.
 LOCKED = frozenset(
     {
         "Architectures",
+        "CapacityProviderConfig",
         "Code",
         "DeadLetterConfig",
         "Description",
+        "DurableConfig",
         "Environment",
         "EphemeralStorage",
         "FileSystemConfigs",
         "FunctionName",
+        "FunctionScalingConfig",
         "Handler",
         "ImageConfig",
         "KmsKeyArn",
@@ -36,6 +41,7 @@ LOCKED = frozenset(
         "LoggingConfig",
         "MemorySize",
         "PackageType",
+        "PublishToLatestPublished",
         "Role",
         "Runtime",
         "RuntimeManagementConfig",
@@ -45,8 +51,15 @@ LOCKED = frozenset(
         "VpcConfig",
     }
 )
+# `TenancyConfig` is create-only: changing it replaces the function, and with it the Version.
 UNLOCKED = frozenset(
-    {"Tags", "ReservedConcurrentExecutions", "RecursiveLoop", "CodeSigningConfigArn"}
+    {
+        "Tags",
+        "ReservedConcurrentExecutions",
+        "RecursiveLoop",
+        "CodeSigningConfigArn",
+        "TenancyConfig",
+    }
 )
 
 MARKER_PREFIX = "SafeLambda:"
@@ -70,12 +83,23 @@ def canonical_json(value: Any) -> str:
 def content_hash(locked: Mapping[str, Any], dependencies: Mapping[str, Any] | None = None) -> str:
     """Hex SHA-256 of the scheme version, the resolved locked properties and their dependencies."""
     document = {"scheme": HASH_SCHEME, "properties": locked, "dependencies": dependencies or {}}
-    return hashlib.sha256(canonical_json(document).encode("utf-8")).hexdigest()
+    # `surrogatepass`: JSON may carry a lone surrogate (`"\ud800"`); hash it rather than crash.
+    return hashlib.sha256(canonical_json(document).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def strip_marker(description: Any) -> Any:
     """The user's Description without a marker left by an earlier run (so runs are idempotent)."""
-    return _MARKER.sub("", description) if isinstance(description, str) else description
+    if isinstance(description, str):
+        return _MARKER.sub("", description)
+    # `with_marker` wraps an intrinsic Description as Fn::Join [" | ", [it, "SafeLambda:…"]].
+    joined = description.get("Fn::Join") if isinstance(description, dict) else None
+    if not (isinstance(joined, list) and len(joined) == 2 and len(description) == 1):
+        return description
+    delimiter, parts = joined
+    wrapped = delimiter == " | " and isinstance(parts, list) and len(parts) == 2
+    if wrapped and isinstance(parts[1], str) and _MARKER.fullmatch(parts[1]):
+        return parts[0]
+    return description
 
 
 def with_marker(description: Any, digest: str) -> Any:

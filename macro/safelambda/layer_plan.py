@@ -14,7 +14,7 @@ from typing import Any
 from .errors import Problem, Severity, error, warning
 from .intrinsics import function_of
 from .layer_catalog import ARCHITECTURES, PREFIX, Catalog
-from .resolve import NO_VALUE, Resolver
+from .resolve import NO_VALUE, NO_VALUE_REF, Resolver
 
 # An architecture, or (condition, tree if true, tree if false) when only the deploy decides.
 ArchTree = str | tuple[str, "ArchTree", "ArchTree"]
@@ -42,8 +42,8 @@ def architecture(resolver: Resolver, properties: dict[str, Any]) -> ArchTree | N
 
 
 def _tree(value: Any, whole: bool) -> ArchTree | None:
-    if value is NO_VALUE and whole:
-        return "x86_64"  # `!Ref AWS::NoValue` removes the property
+    if (value is NO_VALUE or value == NO_VALUE_REF) and whole:
+        return "x86_64"  # `!Ref AWS::NoValue` removes the property (kept as written in an Fn::If)
     if isinstance(value, list):
         if len(value) != 1:
             return None

@@ -2,8 +2,10 @@
 
 A macro receives `templateParameterValues` already evaluated, so the values CloudFormation will
 use are known before any resource exists. What is not known (resource attributes, imports,
-`AWS::StackName`, dynamic references) stays symbolic, exactly as written. Unknown or malformed
-intrinsics also stay symbolic: resolution never raises on odd input.
+`AWS::StackName`, `Fn::GetAZs`, dynamic references) stays symbolic, with its arguments resolved
+and in one canonical form (`Fn::GetAtt` as a list), so `!GetAtt A.Arn` and `Fn::GetAtt: A.Arn`
+read the same. Unknown or malformed intrinsics stay as written: resolution never raises on odd
+input.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .intrinsics import SUB_VARIABLE, function_of, sub_parts
+from .intrinsics import SUB_VARIABLE, function_of, getatt_parts, sub_parts
 
 
 class _NoValue:
@@ -22,6 +24,15 @@ class _NoValue:
 
 
 NO_VALUE: Any = _NoValue()
+NO_VALUE_REF = {"Ref": "AWS::NoValue"}
+
+# Functions CloudFormation evaluates at deploy time from values a macro cannot know: left
+# symbolic, arguments resolved. `Fn::Transform` and `Fn::ForEach` are not in the list: their
+# arguments are other macros' input and stay exactly as written.
+SYMBOLIC = frozenset({"Fn::ImportValue", "Fn::GetAZs", "Fn::Cidr", "Fn::ToJsonString"})
+# Conditions referring to conditions: deeper chains than this resolve to unknown instead of
+# exhausting the stack.
+CONDITION_DEPTH = 64
 
 # Region prefix -> (partition, URL suffix). Checked longest prefix first.
 PARTITIONS: tuple[tuple[str, str, str], ...] = (
@@ -80,8 +91,11 @@ class Resolver:
         self.conditions = conditions if isinstance(conditions, dict) else {}
         self.mappings = mappings if isinstance(mappings, dict) else {}
         self._condition_cache: dict[str, bool | None] = {}
+        self._condition_depth = 0
         self._functions: dict[str, Callable[[Any], Any]] = {
             "Ref": self._ref,
+            "Fn::GetAtt": self._getatt,
+            "Fn::Length": self._length,
             "Fn::If": self._if,
             "Fn::FindInMap": self._find_in_map,
             "Fn::Sub": self._sub,
@@ -93,7 +107,6 @@ class Resolver:
             "Fn::And": self._and,
             "Fn::Or": self._or,
             "Fn::Not": self._not,
-            "Condition": self._condition_ref,
         }
 
     def resolve(self, value: Any) -> Any:
@@ -103,10 +116,12 @@ class Resolver:
             return [v for v in items if v is not NO_VALUE]
         if not isinstance(value, dict):
             return value
-        name = function_of(value) or ("Condition" if list(value) == ["Condition"] else None)
+        name = function_of(value)
         handler = self._functions.get(name) if name else None
         if handler is not None:
             return handler(value[name])
+        if name in SYMBOLIC:
+            return {name: self._arg(value[name])}
         if name is not None:  # a function we do not evaluate: leave it as written
             return value
         pairs = ((k, self.resolve(v)) for k, v in value.items())
@@ -115,10 +130,21 @@ class Resolver:
     def condition(self, name: str) -> bool | None:
         """The value of a named condition, or None when it depends on something unknown."""
         if name not in self._condition_cache:
+            if self._condition_depth >= CONDITION_DEPTH:
+                return None
             self._condition_cache[name] = None  # a cycle resolves to unknown
-            result = self.resolve(self.conditions.get(name))
+            self._condition_depth += 1
+            try:
+                result = self.resolve(self.conditions.get(name))
+            finally:
+                self._condition_depth -= 1
             self._condition_cache[name] = result if isinstance(result, bool) else None
         return self._condition_cache[name]
+
+    def _arg(self, value: Any) -> Any:
+        """`value` resolved for a place that stays symbolic, where `AWS::NoValue` is kept."""
+        resolved = self.resolve(value)
+        return NO_VALUE_REF if resolved is NO_VALUE else resolved
 
     # -- one resolver per function name ---------------------------------------------------------
 
@@ -127,22 +153,28 @@ class Resolver:
             return self.values[argument]
         return {"Ref": argument}
 
-    def _condition_ref(self, argument: Any) -> Any:
-        result = self.condition(argument) if isinstance(argument, str) else None
-        return {"Condition": argument} if result is None else result
+    def _getatt(self, argument: Any) -> Any:
+        parts = getatt_parts(argument)
+        if parts is None:
+            return {"Fn::GetAtt": argument}
+        return {"Fn::GetAtt": list(parts)}
+
+    def _length(self, argument: Any) -> Any:
+        items = self._arg(argument)
+        return len(items) if isinstance(items, list) else {"Fn::Length": items}
 
     def _if(self, argument: Any) -> Any:
         if not (isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)):
             return {"Fn::If": argument}
         decided = self.condition(argument[0])
         if decided is None:
-            return {"Fn::If": [argument[0], self.resolve(argument[1]), self.resolve(argument[2])]}
+            return {"Fn::If": [argument[0], self._arg(argument[1]), self._arg(argument[2])]}
         return self.resolve(argument[1] if decided else argument[2])
 
     def _find_in_map(self, argument: Any) -> Any:
         if not isinstance(argument, list) or len(argument) not in (3, 4):
             return {"Fn::FindInMap": argument}
-        keys = [self.resolve(k) for k in argument[:3]]
+        keys = [self._arg(k) for k in argument[:3]]
         if all(isinstance(k, str | int) and not isinstance(k, bool) for k in keys):
             found = self.mappings.get(str(keys[0]), {})
             found = found.get(str(keys[1]), {}) if isinstance(found, dict) else {}
@@ -151,19 +183,20 @@ class Resolver:
         default = argument[3] if len(argument) == 4 else None
         if isinstance(default, dict) and "DefaultValue" in default:
             return self.resolve(default["DefaultValue"])
-        return {"Fn::FindInMap": [*keys, *argument[3:]]}
+        return {"Fn::FindInMap": [*keys, *(self._arg(d) for d in argument[3:])]}
 
     def _sub(self, argument: Any) -> Any:
         parts = sub_parts(argument)
         if parts is None:
             return {"Fn::Sub": argument}
         text, local = parts
-        local = {k: self.resolve(v) for k, v in local.items()}
+        local = {k: self._arg(v) for k, v in local.items()}
 
         def replace(match: Any) -> str:
             name = match.group(1).strip()
             known = local[name] if name in local else self.values.get(name)
-            return known if isinstance(known, str) else str(match.group(0))
+            # A value is literal text: escaped, so a `${X}` inside it is never read as a variable.
+            return known.replace("${", "${!") if isinstance(known, str) else str(match.group(0))
 
         new_text = SUB_VARIABLE.sub(replace, text)
         if SUB_VARIABLE.search(new_text) is None:
@@ -174,7 +207,7 @@ class Resolver:
     def _join(self, argument: Any) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
             return {"Fn::Join": argument}
-        delimiter, parts = self.resolve(argument[0]), self.resolve(argument[1])
+        delimiter, parts = self._arg(argument[0]), self._arg(argument[1])
         if isinstance(delimiter, str) and isinstance(parts, list) and _strings(parts):
             return delimiter.join(parts)
         return {"Fn::Join": [delimiter, parts]}
@@ -182,31 +215,32 @@ class Resolver:
     def _select(self, argument: Any) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
             return {"Fn::Select": argument}
-        index, items = self.resolve(argument[0]), self.resolve(argument[1])
+        index, items = self._arg(argument[0]), self._arg(argument[1])
         if isinstance(index, str) and index.isdigit():
             index = int(index)
-        if isinstance(index, int) and isinstance(items, list) and 0 <= index < len(items):
+        valid = isinstance(index, int) and not isinstance(index, bool)
+        if valid and isinstance(items, list) and 0 <= index < len(items):
             return items[index]
         return {"Fn::Select": [index, items]}
 
     def _split(self, argument: Any) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
             return {"Fn::Split": argument}
-        delimiter, text = self.resolve(argument[0]), self.resolve(argument[1])
+        delimiter, text = self._arg(argument[0]), self._arg(argument[1])
         if isinstance(delimiter, str) and delimiter and isinstance(text, str):
             return text.split(delimiter)
         return {"Fn::Split": [delimiter, text]}
 
     def _base64(self, argument: Any) -> Any:
-        text = self.resolve(argument)
+        text = self._arg(argument)
         if isinstance(text, str):
-            return base64.b64encode(text.encode()).decode()
+            return base64.b64encode(text.encode("utf-8", "surrogatepass")).decode()
         return {"Fn::Base64": text}
 
     def _equals(self, argument: Any) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):
             return {"Fn::Equals": argument}
-        left, right = self.resolve(argument[0]), self.resolve(argument[1])
+        left, right = self._arg(argument[0]), self._arg(argument[1])
         if is_resolved(left) and is_resolved(right):
             return _scalar(left) == _scalar(right)
         return {"Fn::Equals": [left, right]}
@@ -232,8 +266,15 @@ class Resolver:
     def _booleans(self, argument: Any) -> list[bool | None] | None:
         if not isinstance(argument, list):
             return None
-        results = (self.resolve(item) for item in argument)
+        results = (self._operand(item) for item in argument)
         return [r if isinstance(r, bool) else None for r in results]
+
+    def _operand(self, item: Any) -> Any:
+        # `{"Condition": Name}` names a condition only as an operand of Fn::And, Or and Not;
+        # elsewhere (an environment variable called Condition) it is plain data.
+        if isinstance(item, dict) and list(item) == ["Condition"]:
+            return self.condition(item["Condition"]) if isinstance(item["Condition"], str) else None
+        return self.resolve(item)
 
 
 def _strings(values: list[Any]) -> bool:

@@ -7,43 +7,54 @@ invoke the alias never see the torn state in between.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from . import hashing
+from . import dependencies, hashing, takeover
 from .config import function_settings
 from .errors import error, warning
-from .intrinsics import rename
+from .intrinsics import rename, render_path
 from .template import functions, properties
 from .work import FunctionPlan, Work
 
-VERSION = "AWS::Lambda::Version"
-ALIAS = "AWS::Lambda::Alias"
-
 
 def run(work: Work) -> None:
-    renames: dict[str, str] = {}
-    additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    # Hash every function first, over the template as given: taking over one function's SAM
+    # Version must not change what another function's hash sees.
+    planned: list[tuple[FunctionPlan, dict[str, Any], takeover.Existing]] = []
     for logical_id, resource in list(functions(work.resources)):
         settings, problems = function_settings(work.settings, logical_id, resource.get("Metadata"))
         work.problems += problems
         if settings.skip or problems:
             continue
+        existing, problems = takeover.survey(work.resources, logical_id, settings.alias_name)
+        work.problems += problems
+        if problems:
+            continue
         plan = FunctionPlan(logical_id, settings)
-        _hash(work, plan, resource)
-        renames.update(_take_over(work, plan))
-        additions[logical_id] = _resources(work, plan, resource)
-        work.plans[logical_id] = plan
+        _hash(work, plan, resource, existing.version_properties)
+        planned.append((plan, resource, existing))
+    renames: dict[str, str] = {}
+    additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for plan, resource, existing in planned:
+        renames.update(_take_over(work, plan, existing))
+        additions[plan.logical_id] = _resources(work, plan, resource, existing)
+        work.plans[plan.logical_id] = plan
     _insert(work, additions)
     if renames:
         _rename_everywhere(work, renames)
 
 
-def _hash(work: Work, plan: FunctionPlan, resource: dict[str, Any]) -> None:
+def _hash(
+    work: Work, plan: FunctionPlan, resource: dict[str, Any], version_properties: dict[str, Any]
+) -> None:
     props = properties(resource)
     own = dict(props)
     if "Description" in own:
         own["Description"] = hashing.strip_marker(own["Description"])
+        if own["Description"] == "":
+            # Lambda treats "" as no description; a marker-only Description left by an earlier
+            # run must hash like the absent one it replaced, or a second run republishes.
+            del own["Description"]
     locked, unknown = hashing.split_properties(own)
     for name in unknown:
         work.problems.append(
@@ -54,9 +65,25 @@ def _hash(work: Work, plan: FunctionPlan, resource: dict[str, Any]) -> None:
                 f"Properties.{name}",
             )
         )
-    plan.digest = hashing.content_hash(work.resolver.resolve(locked))
+    resolved = work.resolver.resolve(locked)
+    found = dependencies.collect(work.template, work.resolver, resolved, ("Properties",))
+    for unknown_value in found.unknowns:
+        work.problems.append(
+            warning(
+                "SL103", unknown_value.message, plan.logical_id, render_path(unknown_value.path)
+            )
+        )
+    document = found.document()
+    if version_properties:
+        # Version properties are create-only: a change must come with a new logical ID.
+        document["Version"] = work.resolver.resolve(version_properties)
+    plan.digest = hashing.content_hash(resolved, document)
     plan.version_id = f"{plan.logical_id}Version{plan.digest[: hashing.ID_LENGTH]}"
-    description = hashing.with_marker(own.get("Description"), plan.digest)
+    _mark(work, plan, resource, own.get("Description"))
+
+
+def _mark(work: Work, plan: FunctionPlan, resource: dict[str, Any], user: Any) -> None:
+    description = hashing.with_marker(user, plan.digest)
     if isinstance(description, str) and len(description) > hashing.DESCRIPTION_LIMIT:
         work.problems.append(
             error(
@@ -67,59 +94,38 @@ def _hash(work: Work, plan: FunctionPlan, resource: dict[str, Any]) -> None:
                 "Properties.Description",
             )
         )
+    props = properties(resource)
     if "Properties" not in resource:
         resource["Properties"] = props
     props["Description"] = description
 
 
-def _versions_of(work: Work, logical_id: str, type_: str) -> list[str]:
-    return [
-        rid
-        for rid, res in work.resources.items()
-        if res["Type"] == type_ and properties(res).get("FunctionName") == {"Ref": logical_id}
-    ]
-
-
-def _take_over(work: Work, plan: FunctionPlan) -> dict[str, str]:
-    """Adopt an alias made earlier (by SAM AutoPublishAlias or an earlier run); drop its Version.
-
-    SAM names them `{Fn}Version<10 hex>` and `{Fn}Alias{Name}`: keeping the alias's logical ID
-    and name means a stack deployed with AutoPublishAlias keeps its alias when it adopts
-    SafeLambda, while the Version becomes SafeLambda's (hashed over everything locked).
-    """
-    generated = re.compile(re.escape(plan.logical_id) + r"Version[0-9a-f]{10}")
-    old_versions = [
-        v for v in _versions_of(work, plan.logical_id, VERSION) if generated.fullmatch(v)
-    ]
-    for version_id in old_versions:
+def _take_over(work: Work, plan: FunctionPlan, existing: takeover.Existing) -> dict[str, str]:
+    """Drop the Versions SafeLambda replaces; settle which alias the function ends with."""
+    for version_id in existing.versions:
         del work.resources[version_id]
-    aliases = _versions_of(work, plan.logical_id, ALIAS)
-    named = [
-        a for a in aliases if properties(work.resources[a]).get("Name") == plan.settings.alias_name
-    ]
-    adopted = named or (aliases if len(aliases) == 1 else [])
-    plan.adopted_alias = bool(adopted)
-    if adopted:
-        plan.alias_id = adopted[0]
+    plan.adopted_alias = existing.alias is not None
+    if existing.alias is not None:
+        plan.alias_id = existing.alias
         name = properties(work.resources[plan.alias_id]).get("Name")
         plan.alias_name = name if isinstance(name, str) else plan.settings.alias_name
     else:
         plan.alias_name = plan.settings.alias_name
-        plan.alias_id = plan.logical_id + "Alias" + re.sub(r"[^A-Za-z0-9]", "", plan.alias_name)
-    return {old: plan.version_id for old in old_versions if old != plan.version_id}
+        plan.alias_id = takeover.alias_logical_id(plan.logical_id, plan.alias_name)
+    return {old: plan.version_id for old in existing.versions if old != plan.version_id}
 
 
 def _resources(
-    work: Work, plan: FunctionPlan, function: dict[str, Any]
+    work: Work, plan: FunctionPlan, function: dict[str, Any], existing: takeover.Existing
 ) -> list[tuple[str, dict[str, Any]]]:
     retention = plan.settings.version_retention
     version: dict[str, Any] = {
-        "Type": VERSION,
+        "Type": takeover.VERSION,
         "DeletionPolicy": retention,
         "UpdateReplacePolicy": retention,
-        "Properties": {"FunctionName": {"Ref": plan.logical_id}},
+        "Properties": {"FunctionName": {"Ref": plan.logical_id}, **existing.version_properties},
     }
-    alias = work.resources[plan.alias_id] if plan.adopted_alias else {"Type": ALIAS}
+    alias = work.resources[plan.alias_id] if plan.adopted_alias else {"Type": takeover.ALIAS}
     alias = {
         **alias,
         "Properties": {
@@ -155,6 +161,8 @@ def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) 
 
 
 def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
+    """Point every mention of a replaced Version at SafeLambda's: `FunctionVersion` of aliases,
+    CodeDeploy hooks, Lambda@Edge associations, `DependsOn`, Outputs."""
     outputs = work.template.get("Outputs")
     if isinstance(outputs, dict):
         work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
