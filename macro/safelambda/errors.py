@@ -35,6 +35,11 @@ CODES: dict[str, str] = {
     "SL101": "A function property SafeLambda does not know is treated as version-locked.",
     "SL102": "The Description with the version marker exceeds Lambda's 256 characters.",
     "SL301": "A function is referenced in a place SafeLambda does not rewrite.",
+    "SL302": "A function is named where invoking an alias is unproven; it stays unqualified.",
+    "SL303": "Content SafeLambda cannot see (S3 locations, `Fn::Transform`) may invoke `$LATEST`.",
+    "SL304": "A Function URL moves to the alias, so CloudFormation replaces it (a new address).",
+    "SL305": "A catalogued reference has a form SafeLambda cannot point at the alias.",
+    "SL306": "A permission stays on, or is also kept for, the unqualified function.",
     "SL999": "An unexpected internal error; please report it.",
 }
 
