@@ -158,3 +158,22 @@ def test_sibling_id_taken_is_an_error() -> None:
     with pytest.raises(TransformError) as failure:
         run(Topic=TOPIC, Sub=SUBSCRIPTION, Perm=permission("1234"), PermUnqualified=taken)
     assert [(p.code, p.resource) for p in failure.value.problems] == [("SL011", "PermUnqualified")]
+
+
+def test_processing_the_output_again_keeps_the_permissions_as_they_are() -> None:
+    seeder = {"Type": "Custom::Seeder", "Properties": {"ServiceToken": "t", "Invoke": ARN}}
+    doc = template(
+        Fn=function(),
+        Topic=TOPIC,
+        Sub=SUBSCRIPTION,
+        Seeder=seeder,
+        Perm=permission("sns.amazonaws.com"),
+    )
+    once = transform(doc).template
+    twice = transform(copy.deepcopy(once)).template
+    for rid in ("Perm", "PermUnqualified", "Sub", "Seeder"):
+        assert twice["Resources"][rid] == once["Resources"][rid]
+    assert sorted(r for r in twice["Resources"] if r.startswith("Perm")) == [
+        "Perm",
+        "PermUnqualified",
+    ]

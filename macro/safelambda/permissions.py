@@ -28,6 +28,9 @@ SUFFIX = "Unqualified"
 
 def collect(place: Place) -> None:
     """Permissions are decided after every integration has been rewritten."""
+    rid = place.resource_id
+    if rid.endswith(SUFFIX) and rid.removesuffix(SUFFIX) in place.work.resources:
+        return  # the unqualified copy an earlier run kept: it stays what it is
     if place.functions():
         place.context.permissions.append(place)
 
