@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -544,3 +545,31 @@ def test_cli_lists_the_unknown_place_on_stderr_and_strict_fails(
     assert cli.main(["transform", str(source), "-o", str(tmp_path / "out.yaml")]) == 1
     assert "SL301 Res.Properties.Target" in capsys.readouterr().err
     assert not (tmp_path / "out.yaml").exists()
+
+
+def test_sam_api_and_http_api_bodies_invoke_aliases_with_and_without_auto_publish_alias() -> None:
+    """What aws-sam-translator emits: `${Fn.Arn}` (no alias) or `${FnAliaslive}` (AutoPublishAlias)
+    in integration URIs, and `__FunctionArn__: !GetAtt Auth.Arn` for Lambda authorizers either way.
+    """
+    from helpers import ROOT
+    from safelambda import cli, sam
+
+    source = cli.load_template(str(ROOT / "tests/fixtures/sam-api-authorizers.yaml"))
+    expanded = sam.expand(source, {}, "us-east-1", "aws")
+    out = transform(expanded).template
+    uris = []
+    for api in ("Api", "Http"):
+        body = json.dumps(out["Resources"][api]["Properties"]["Body"])
+        uris += re.findall(r'"(?:uri|authorizerUri)": (\{.*?\}\]?\})', body)
+    text = " ".join(uris)
+    assert len(uris) == 6  # two routes per API for two functions, one authorizer per API
+    assert "RestFnAliaslive" in text and "AliasedFnAliaslive" in text
+    assert text.count('{"Ref": "AuthFnAliaslive"}') == 2
+    assert ".Arn}" not in text and '"Arn"]' not in text
+    permissions = {
+        rid: res["Properties"]["FunctionName"]
+        for rid, res in out["Resources"].items()
+        if res["Type"] == "AWS::Lambda::Permission"
+    }
+    assert all(name["Ref"].endswith("Aliaslive") for name in permissions.values()), permissions
+    assert "ApiLAuthorizerPermission" in permissions
