@@ -22,7 +22,6 @@ SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/template.yaml"))
 PLACES = [
     "OrdersQueueMapping.Properties.FunctionName",
     "OrdersMethod.Properties.Integration.Uri.Fn::Sub",
-    "OrdersApiPermission.Properties.FunctionName",
 ]
 
 
@@ -42,17 +41,17 @@ def test_seed_scenario_without_safelambda_fails_naming_function_sides_and_integr
     )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[:3] == [
+    assert lines[:2] == [
         f"SL411 {place}: invokes OrdersFunction unqualified: every call reaches $LATEST, "
         "which is torn while an update runs"
         for place in PLACES
     ]
-    assert lines[3] == (
+    assert lines[2] == (
         "SL412 OrdersFunction: updates code (Code.S3Key, Architectures) and configuration "
         f"(Layers) in parallel while {', '.join(PLACES)} invoke $LATEST; invoke it through an "
         "alias (Transform: SafeLambda)"
     )
-    assert len(lines) == 4
+    assert len(lines) == 3
     assert result.stderr == ""
 
 
@@ -120,13 +119,9 @@ def test_unprotected_template_lists_every_unqualified_integration() -> None:
     places = [i.place for i in unqualified(unprotected)]
     assert places == [
         "HttpIntegration.Properties.IntegrationUri",
-        "HttpPermission.Properties.FunctionName",
         "QueueMapping.Properties.FunctionName",
         "TopicSubscription.Properties.Endpoint",
-        "TopicPermission.Properties.FunctionName",
         "NightlyRule.Properties.Targets[0].Arn",
-        "NightlyPermission.Properties.FunctionName",
-        "UploadsPermission.Properties.FunctionName",
         "Uploads.Properties.NotificationConfiguration.LambdaConfigurations[0].Function",
     ]
 

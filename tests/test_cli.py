@@ -167,12 +167,20 @@ def test_sam_app_transforms_to_lint_clean_template_where_every_event_invokes_the
     assert lint_errors(out) == []
     places = {(i.resource, i.target) for i in invocations(out)}
     assert places == {
-        ("ApiFunctionGetItemsPermissionProd", "ApiFunctionAliaslive"),
+        ("ServerlessRestApi", "ApiFunctionAliaslive"),
         ("ApiFunctionNightly", "ApiFunctionAliaslive"),
-        ("ApiFunctionNightlyPermission", "ApiFunctionAliaslive"),
         ("QueueFunctionJobs", "QueueFunctionAliaslive"),
         ("QueueFunctionAlerts", "QueueFunctionAliaslive"),
-        ("QueueFunctionAlertsPermission", "QueueFunctionAliaslive"),
+    }
+    permissions = {
+        rid: r["Properties"]["FunctionName"]
+        for rid, r in out["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Permission"
+    }
+    assert permissions == {
+        "ApiFunctionGetItemsPermissionProd": {"Ref": "ApiFunctionAliaslive"},
+        "ApiFunctionNightlyPermission": {"Ref": "ApiFunctionAliaslive"},
+        "QueueFunctionAlertsPermission": {"Ref": "QueueFunctionAliaslive"},
     }
     # The Api event lives in the RestApi's OpenAPI body, which SAM already points at the alias.
     body = out["Resources"]["ServerlessRestApi"]["Properties"]["Body"]
@@ -269,12 +277,20 @@ def test_usage_errors_are_one_coded_line(args: list[str]) -> None:
     assert "--help" in line
 
 
-def test_verbose_says_what_ran_and_quiet_hides_warnings() -> None:
-    loud = run("transform", str(SAM_LOCAL), "-v")
-    assert loud.returncode == 0
-    assert f"{SAM_LOCAL}: ran AWS::Serverless-2016-10-31, SafeLambda" in loud.stderr.splitlines()
-    assert any(line.startswith("SL301 ") for line in loud.stderr.splitlines())
-    quiet = run("transform", str(SAM_LOCAL), "-q")
+def test_verbose_says_what_ran_and_quiet_hides_warnings(tmp_path: Path) -> None:
+    source = tmp_path / "t.yaml"
+    # An environment variable naming another function is reported, not rewritten.
+    source.write_text(
+        Path(SAM_LOCAL).read_text()
+        + "  Caller:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n"
+        "      Environment: {Variables: {TARGET: !Ref HelloFunction}}\n"
+    )
+    loud = run("transform", str(source), "-v")
+    assert loud.returncode == 0, loud.stderr
+    assert f"{source}: ran AWS::Serverless-2016-10-31, SafeLambda" in loud.stderr.splitlines()
+    assert any(line.startswith("SL302 Caller.") for line in loud.stderr.splitlines())
+    quiet = run("transform", str(source), "-q")
     assert (quiet.returncode, quiet.stderr) == (0, "")
     assert quiet.stdout == loud.stdout
 

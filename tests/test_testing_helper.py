@@ -39,7 +39,6 @@ def test_protected_template_answers_what_a_test_asks() -> None:
     assert [i.place for i in template.integrations("OrdersFunction")] == [
         "OrdersQueueMapping.Properties.FunctionName",
         "OrdersMethod.Properties.Integration.Uri.Fn::Sub",
-        "OrdersApiPermission.Properties.FunctionName",
     ]
     assert template.warnings == []
 
@@ -60,8 +59,7 @@ def test_unprotected_template_fails_each_assertion_with_the_places() -> None:
         template.assert_no_latest_invocations()
     assert str(failure.value) == (
         "invoke $LATEST: OrdersQueueMapping.Properties.FunctionName (OrdersFunction); "
-        "OrdersMethod.Properties.Integration.Uri.Fn::Sub (OrdersFunction); "
-        "OrdersApiPermission.Properties.FunctionName (OrdersFunction)"
+        "OrdersMethod.Properties.Integration.Uri.Fn::Sub (OrdersFunction)"
     )
 
 

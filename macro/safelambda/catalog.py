@@ -15,7 +15,19 @@ from typing import Any
 from .intrinsics import Path
 
 ACTIONS = frozenset(
-    {"ALIAS_ARN", "ALIAS_ARN_STR", "OPAQUE", "VERSION_ARN", "QUALIFIER", "EXTEND_IAM", "LEAVE"}
+    {
+        "ALIAS_ARN",
+        "ALIAS_ARN_STR",
+        "OPAQUE",
+        "SUBSTITUTION",
+        "VERSION_ARN",
+        "QUALIFIER",
+        "EXTEND_IAM",
+        "PERMISSION",
+        "LEAVE",
+        "REPORT",
+        "HIDDEN",
+    }
 )
 
 
@@ -32,6 +44,8 @@ def _parse(line: str) -> Entry:
     type_, path, action, qualifier, source = line.rstrip("\n").split("\t")
     if action not in ACTIONS:
         raise ValueError(f"integrations.tsv: unknown action {action!r} for {type_} {path}")
+    if bool(qualifier) != (action == "QUALIFIER"):
+        raise ValueError(f"integrations.tsv: a qualifier path belongs to QUALIFIER rows ({path})")
     return Entry(type_, _segments(path), action, _segments(qualifier), source)
 
 

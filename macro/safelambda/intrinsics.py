@@ -171,7 +171,7 @@ class _Rewriter:
         if name in ("Ref", "Fn::GetAtt"):
             return self.reference(node, path, embedded)
         if name == "Fn::Sub":
-            return self.sub(node, path)
+            return self.sub(node, path, embedded)
         if name == "Fn::Join" and isinstance(node[name], list) and len(node[name]) == 2:
             delimiter, parts = node[name]
             new_parts = self.value(parts, path + (name, 1), embedded=True)
@@ -195,7 +195,7 @@ class _Rewriter:
         self.changes.append((path, node, new))
         return new
 
-    def sub(self, node: dict[str, Any], path: Path) -> Any:
+    def sub(self, node: dict[str, Any], path: Path, embedded: bool = False) -> Any:
         parts = sub_parts(node["Fn::Sub"])
         if parts is None:
             return node
@@ -203,14 +203,14 @@ class _Rewriter:
         new_local = {
             k: self.value(v, path + ("Fn::Sub", 1, k), embedded=True) for k, v in local.items()
         }
-        new_text = self.sub_text(text, local, path + ("Fn::Sub",))
+        new_text = self.sub_text(text, local, path + ("Fn::Sub",), embedded)
         if new_text == text and new_local == local:
             return node
         if new_text != text:
             self.changes.append((path + ("Fn::Sub",), text, new_text))
         return {"Fn::Sub": [new_text, new_local] if isinstance(node["Fn::Sub"], list) else new_text}
 
-    def sub_text(self, text: str, local: dict[str, Any], path: Path) -> str:
+    def sub_text(self, text: str, local: dict[str, Any], path: Path, embedded: bool) -> str:
         if not self.wants(path):
             return text
 
@@ -220,7 +220,9 @@ class _Rewriter:
             retarget = self.targets.get(resource)
             if name in local or retarget is None or attribute not in ("", "Arn"):
                 return match.group(0)
-            if attribute == "" and match.group(0) != text:
+            if text.startswith(":", match.end()):  # `${Fn}:prod`, `${Fn.Arn}:*`: already qualified
+                return match.group(0)
+            if attribute == "" and (embedded or match.group(0) != text):
                 return retarget.sub_qualified
             return retarget.sub_whole
 
@@ -228,15 +230,21 @@ class _Rewriter:
 
 
 def retarget(
-    value: Any, targets: Targets, path: Path = (), wants: Callable[[Path], bool] | None = None
+    value: Any,
+    targets: Targets,
+    path: Path = (),
+    wants: Callable[[Path], bool] | None = None,
+    *,
+    embedded: bool = False,
 ) -> tuple[Any, list[Change]]:
     """Point invocation references (`Ref`, `.Arn`) to the functions in `targets` elsewhere.
 
     Walks through `Fn::If`, `Fn::Select`, `Fn::Join` and both `Fn::Sub` forms. `wants(path)`
-    may veto single places. Returns the new value (the input is untouched) and the changes made.
+    may veto single places. `embedded` treats `value` as text spliced into a longer string (a
+    name becomes `name:alias`). Returns the new value (the input is untouched) and the changes.
     """
     rewriter = _Rewriter(targets, wants or (lambda _path: True))
-    new = rewriter.value(value, path, embedded=False)
+    new = rewriter.value(value, path, embedded=embedded)
     return new, rewriter.changes
 
 

@@ -16,7 +16,12 @@ from . import catalog
 from .intrinsics import SUB_VARIABLE, Path, function_of, getatt_parts, render_path, sub_parts
 from .template import FUNCTION, properties
 
-INVOKING = frozenset({"ALIAS_ARN", "ALIAS_ARN_STR", "OPAQUE", "VERSION_ARN", "QUALIFIER"})
+# Catalog actions whose places invoke the function. REPORT places invoke it too (SafeLambda
+# leaves them unqualified because an alias there is unproven), so they still reach $LATEST.
+# Permissions and IAM statements grant invocation; they invoke nothing themselves.
+INVOKING = frozenset(
+    {"ALIAS_ARN", "ALIAS_ARN_STR", "OPAQUE", "SUBSTITUTION", "VERSION_ARN", "QUALIFIER", "REPORT"}
+)
 QUALIFIED_BY_TYPE = frozenset({"AWS::Lambda::Alias", "AWS::Lambda::Version"})
 LATEST = "$LATEST"
 

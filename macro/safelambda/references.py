@@ -1,31 +1,22 @@
 """Step 6: point every catalogued invocation of a function at its alias.
 
-Anything else that names a function in a way that can invoke it (`Ref`, `.Arn`) is reported:
-such a place may still reach `$LATEST` and see the torn state of an update.
+Each place of `data/integrations.tsv` has an action (a function in `ACTIONS`). Anything else that
+names a function in a way that can invoke it (`Ref`, `.Arn`) is reported: such a place may still
+reach `$LATEST` and see the torn state of an update. Permissions run last: they follow what the
+other places now invoke (`permissions.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from . import catalog
-from .errors import error, warning
-from .intrinsics import Path, Targets, invokes, references, render_path, retarget
+from . import catalog, iam, permissions, qualifier
+from .intrinsics import Path, Targets, invokes, references, retarget
+from .place import Context, Place, unrewritten
 from .template import properties
 from .work import Rewrite, Work
 
-Action = Callable[[Work, str, dict[str, Any], Path, Any], None]
-
-
-def _point_at(targets: Callable[[Work], Targets]) -> Action:
-    def action(work: Work, resource_id: str, props: dict[str, Any], path: Path, value: Any) -> None:
-        new, changes = retarget(value, targets(work), ("Properties", *path))
-        if changes:
-            _set(props, path, new)
-            work.rewrites += [Rewrite(resource_id, change) for change in changes]
-
-    return action
+Action = Callable[[Place], None]
 
 
 def _alias_targets(work: Work) -> Targets:
@@ -36,54 +27,92 @@ def _version_targets(work: Work) -> Targets:
     return {fid: plan.retarget_version for fid, plan in work.plans.items()}
 
 
-def _leave(work: Work, resource_id: str, props: dict[str, Any], path: Path, value: Any) -> None:
+def _point_at(targets: Callable[[Work], Targets], embedded: bool = False) -> Action:
+    def action(place: Place) -> None:
+        work = place.work
+        bare = place.functions()
+        new, changes = retarget(
+            place.value, targets(work), ("Properties", *place.path), embedded=embedded
+        )
+        if changes:
+            place.set(new)
+            work.rewrites += [Rewrite(place.resource_id, change) for change in changes]
+        for fid in dict.fromkeys((bare if changes else []) + place.aliased(new)):
+            place.usage.invokes_alias(fid, place.type)
+
+    return action
+
+
+def _opaque(place: Place) -> None:
+    """A document CloudFormation evaluates: every function reference inside is an invocation."""
+    if place.contains("Fn::Transform"):
+        place.hidden("contains Fn::Transform, whose output SafeLambda cannot see")
+    _point_at(_alias_targets)(place)
+
+
+def _leave(place: Place) -> None:
     return None
+
+
+def _report(place: Place) -> None:
+    for fid in place.functions():
+        place.usage.invokes_bare(fid, place.type)
+        unrewritten(
+            place,
+            "SL302",
+            f"names function {fid} where invoking an alias is not proven "
+            f"({place.entry.source}); it stays unqualified and may invoke $LATEST",
+        )
+
+
+def _hidden(place: Place) -> None:
+    if place.work.plans:
+        place.hidden("is stored outside the template; function references in it are not checked")
 
 
 ACTIONS: dict[str, Action] = {
     "ALIAS_ARN": _point_at(_alias_targets),
     "ALIAS_ARN_STR": _point_at(_alias_targets),
-    "OPAQUE": _point_at(_alias_targets),
+    "OPAQUE": _opaque,
+    "SUBSTITUTION": _point_at(_alias_targets, embedded=True),
     "VERSION_ARN": _point_at(_version_targets),
+    "QUALIFIER": qualifier.run,
+    "EXTEND_IAM": iam.run,
     "LEAVE": _leave,
+    "REPORT": _report,
+    "HIDDEN": _hidden,
+    "PERMISSION": permissions.collect,
 }
-
-
-def _set(container: Any, path: Path, value: Any) -> None:
-    for part in path[:-1]:
-        container = container[part]
-    container[path[-1]] = value
+assert set(ACTIONS) == catalog.ACTIONS
 
 
 def run(work: Work) -> None:
     if not work.plans:
         return
-    for resource_id, resource in work.resources.items():
+    context = Context()
+    for resource_id, resource in list(work.resources.items()):
         props = properties(resource)
         handled: list[Path] = []
         for entry in catalog.entries_for(resource["Type"]):
-            action = ACTIONS[entry.action]
             for path, value in catalog.expand(props, entry.path):
-                action(work, resource_id, props, path, value)
+                ACTIONS[entry.action](Place(work, context, resource_id, entry, path, value))
                 handled.append(("Properties", *path))
-        _report_leftovers(work, resource_id, props, handled)
+        _report_leftovers(work, context, resource_id, handled)
+    permissions.follow(work, context)
 
 
-def _report_leftovers(
-    work: Work, resource_id: str, props: dict[str, Any], handled: list[Path]
-) -> None:
-    for path, reference in references(props, ("Properties",)):
+def _report_leftovers(work: Work, context: Context, resource_id: str, handled: list[Path]) -> None:
+    resource = work.resources[resource_id]
+    for path, reference in references(properties(resource), ("Properties",)):
         if reference.target not in work.plans or not invokes(reference):
             continue
         if any(path[: len(done)] == done for done in handled):
             continue
-        make = error if work.settings.strict else warning
-        work.problems.append(
-            make(
-                "SL301",
-                f"names function {reference.target} in a place SafeLambda does not rewrite; "
-                "it may still invoke $LATEST",
-                resource_id,
-                render_path(path),
-            )
+        context.usage.invokes_bare(reference.target, resource["Type"])
+        where = catalog.Entry(resource["Type"], (), "REPORT", (), "not in the catalog")
+        unrewritten(
+            Place(work, context, resource_id, where, path[1:], None),
+            "SL301",
+            f"names function {reference.target} in a place SafeLambda does not rewrite; "
+            "it may still invoke $LATEST",
         )

@@ -1,0 +1,80 @@
+"""EXTEND_IAM: a policy that lets a role invoke a function also lets it invoke the alias.
+
+Roles, not resource policies, authorise Step Functions, Scheduler, Pipes, AppSync, Firehose and
+other callers. Once their target is the alias, a statement naming only the function ARN no
+longer matches the ARN they invoke. Each such statement keeps its resource and gains the alias
+ARN; `Deny` statements are extended too, so a deny keeps covering what it covered.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from itertools import pairwise
+from typing import Any
+
+from .intrinsics import SUB_VARIABLE, Path, function_of, retarget, sub_parts
+from .place import Place, unrewritten
+from .work import Rewrite
+
+INVOKE = "lambda:invokefunction"
+EFFECTS = ("Allow", "Deny")
+
+
+def run(place: Place) -> None:
+    document = place.value
+    if not isinstance(document, dict) or function_of(document):
+        if place.functions():
+            unrewritten(
+                place,
+                "SL305",
+                "cannot read this policy document (not a mapping), so it does not allow "
+                "the alias; a caller using it may be denied or invoke $LATEST",
+            )
+        return
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        _extend(place, statements, place.path + ("Statement",))
+    elif isinstance(statements, list):
+        for index, statement in enumerate(statements):
+            _extend(place, statement, place.path + ("Statement", index))
+
+
+def allows_invoke(action: Any) -> bool:
+    """True when an `Action` value matches `lambda:InvokeFunction` (wildcards, any case)."""
+    actions = action if isinstance(action, list) else [action]
+    return any(isinstance(a, str) and fnmatchcase(INVOKE, a.lower()) for a in actions)
+
+
+def _extend(place: Place, statement: Any, path: Path) -> None:
+    if not isinstance(statement, dict) or statement.get("Effect") not in EFFECTS:
+        return
+    if not allows_invoke(statement.get("Action")) or "Resource" not in statement:
+        return
+    resources = statement["Resource"]
+    items = resources if isinstance(resources, list) else [resources]
+    targets = {fid: plan.retarget_alias for fid, plan in place.work.plans.items()}
+    added: list[Any] = []
+    for item in items:
+        new, changes = retarget(item, targets)
+        if changes and not _wildcarded(item) and new not in items and new not in added:
+            added.append(new)
+    if added:
+        statement["Resource"] = items + added
+        where = ("Properties", *path, "Resource")
+        place.work.rewrites.append(Rewrite(place.resource_id, (where, resources, items + added)))
+
+
+def _wildcarded(item: Any) -> bool:
+    """`…function:${Fn}*` (SAM's LambdaInvokePolicy) already covers every qualifier."""
+    parts = sub_parts(item.get("Fn::Sub")) if function_of(item) == "Fn::Sub" else None
+    if parts:
+        text = parts[0]
+        return any(text.startswith("*", m.end()) for m in SUB_VARIABLE.finditer(text))
+    join = item.get("Fn::Join") if function_of(item) == "Fn::Join" else None
+    if isinstance(join, list) and len(join) == 2 and isinstance(join[1], list):
+        pieces = join[1]
+        return any(
+            not isinstance(a, str) and isinstance(b, str) and b.startswith("*")
+            for a, b in pairwise(pieces)
+        )
+    return False

@@ -1,0 +1,119 @@
+"""Permissions follow their integration.
+
+A resource policy statement applies only to the ARN it names (Lambda developer guide, "Using
+aliases": a permission on `fn:live` does not let anyone invoke `fn`, and the reverse). So a
+permission for a service principal moves to the alias when an integration of that service now
+invokes the alias; it stays where it is when nothing in the template does (its caller is
+elsewhere and still names the function). When both are true, because something of that
+service still invokes the function unqualified (a place SafeLambda could not rewrite, content
+it cannot see, a caller outside the template), the permission moves and an unqualified copy
+`{Permission}Unqualified` is kept beside it, so no caller loses access.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .errors import error, warning
+from .intrinsics import retarget
+from .place import Context, Place
+from .template import properties
+from .usage import URL, principal_service
+from .work import Rewrite, Work
+
+PERMISSION = "AWS::Lambda::Permission"
+SUFFIX = "Unqualified"
+
+
+def collect(place: Place) -> None:
+    """Permissions are decided after every integration has been rewritten."""
+    rid = place.resource_id
+    if rid.endswith(SUFFIX) and rid.removesuffix(SUFFIX) in place.work.resources:
+        return  # the unqualified copy an earlier run kept: it stays what it is
+    if place.functions():
+        place.context.permissions.append(place)
+
+
+def follow(work: Work, context: Context) -> None:
+    grouped: dict[str, list[Place]] = {}
+    for place in context.permissions:
+        grouped.setdefault(place.resource_id, []).append(place)
+    additions: dict[str, tuple[str, dict[str, Any]]] = {}
+    for resource_id, places in grouped.items():
+        sibling = _follow(work, context, resource_id, places)
+        if sibling:
+            additions[resource_id] = sibling
+    if additions:
+        ordered: dict[str, Any] = {}
+        for rid, resource in work.resources.items():
+            ordered[rid] = resource
+            if rid in additions:
+                ordered[additions[rid][0]] = additions[rid][1]
+        work.template["Resources"] = ordered
+
+
+def _follow(
+    work: Work, context: Context, resource_id: str, places: list[Place]
+) -> tuple[str, dict[str, Any]] | None:
+    resource = work.resources[resource_id]
+    original = copy.deepcopy(resource)
+    service = _service(work, resource)
+    functions = list(dict.fromkeys(f for place in places for f in place.functions()))
+    move = [f for f in functions if context.usage.alias_used(f, service)]
+    who = service or "a caller outside the template"
+    if not move:
+        work.problems.append(
+            warning(
+                "SL306",
+                f"stays on the unqualified function: no integration in this template invokes "
+                f"the alias of {', '.join(functions)} as {who}",
+                resource_id,
+                places[0].where,
+            )
+        )
+        return None
+    targets = {f: work.plans[f].retarget_alias for f in move}
+    for place in places:
+        new, changes = retarget(place.value, targets, ("Properties", *place.path))
+        if changes:
+            place.set(new)
+            work.rewrites += [Rewrite(resource_id, change) for change in changes]
+    keep = [f for f in move if service is None or context.usage.bare_used(f, service)]
+    if not keep:
+        return None
+    return _sibling(work, resource_id, original, keep, who)
+
+
+def _sibling(
+    work: Work, resource_id: str, original: dict[str, Any], keep: list[str], who: str
+) -> tuple[str, dict[str, Any]] | None:
+    sibling_id = resource_id + SUFFIX
+    if sibling_id in work.resources:
+        work.problems.append(
+            error(
+                "SL011", f"SafeLambda must add {sibling_id!r} but the template has it", sibling_id
+            )
+        )
+        return None
+    work.problems.append(
+        warning(
+            "SL306",
+            f"moved to the alias, and kept for the unqualified function as {sibling_id}: "
+            f"{', '.join(keep)} may still be invoked unqualified by {who}",
+            resource_id,
+        )
+    )
+    return sibling_id, original
+
+
+def _service(work: Work, resource: dict[str, Any]) -> str | None:
+    """The service principal a permission grants; None for accounts, `*` and unknowns."""
+    if resource["Type"] != PERMISSION:
+        return None  # AWS::Lambda::ResourcePolicy: statements may name any principal
+    props = properties(resource)
+    action = work.resolver.resolve(props.get("Action"))
+    via_url = work.resolver.resolve(props.get("InvokedViaFunctionUrl")) in (True, "true")
+    if (isinstance(action, str) and action.lower() == "lambda:invokefunctionurl") or via_url:
+        return URL
+    return principal_service(work.resolver.resolve(props.get("Principal")))

@@ -1,0 +1,92 @@
+"""One catalogued place inside one resource, as the reference actions see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Entry
+from .errors import error, warning
+from .intrinsics import Path, function_of, references, render_path, retarget
+from .template import properties
+from .usage import ANY, Usage
+from .work import Work
+
+
+@dataclass
+class Context:
+    """What the reference step learns while it walks the template."""
+
+    usage: Usage = field(default_factory=Usage)
+    permissions: list[Place] = field(default_factory=list)
+
+
+@dataclass
+class Place:
+    work: Work
+    context: Context
+    resource_id: str
+    entry: Entry
+    path: Path  # under Properties
+    value: Any
+
+    @property
+    def usage(self) -> Usage:
+        return self.context.usage
+
+    @property
+    def type(self) -> str:
+        return str(self.work.resources[self.resource_id]["Type"])
+
+    @property
+    def where(self) -> str:
+        return render_path(("Properties", *self.path))
+
+    def set(self, value: Any) -> None:
+        container: Any = properties(self.work.resources[self.resource_id])
+        for part in self.path[:-1]:
+            container = container[part]
+        container[self.path[-1]] = value
+        self.value = value
+
+    def functions(self, value: Any = None) -> list[str]:
+        """Functions this value invokes unqualified (the ones retargeting would change)."""
+        value = self.value if value is None else value
+        named = {r.target for _, r in references(value) if r.target in self.work.plans}
+        return [
+            fid
+            for fid in self.work.plans
+            if fid in named and retarget(value, {fid: self.work.plans[fid].retarget_alias})[1]
+        ]
+
+    def aliased(self, value: Any) -> list[str]:
+        """Functions whose alias or Version this value names."""
+        named = {r.target for _, r in references(value)}
+        return [
+            fid
+            for fid, plan in self.work.plans.items()
+            if plan.alias_id in named or plan.version_id in named
+        ]
+
+    def contains(self, name: str) -> bool:
+        stack = [self.value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if function_of(node) == name:
+                    return True
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return False
+
+    def hidden(self, why: str) -> None:
+        """Content SafeLambda cannot see may invoke any function unqualified."""
+        self.usage.invokes_bare(ANY, self.type)
+        unrewritten(self, "SL303", f"{why}; it may invoke a function's $LATEST")
+
+
+def unrewritten(place: Place, code: str, message: str) -> None:
+    """A place that may still invoke `$LATEST`: a warning, or an error under `Strict`."""
+    make = error if place.work.settings.strict else warning
+    place.work.problems.append(make(code, message, place.resource_id, place.where))

@@ -1,0 +1,131 @@
+"""QUALIFIER places: keep the function, invoke its alias by setting the resource's qualifier.
+
+`AWS::Lambda::EventInvokeConfig` and `AWS::Lambda::Url` name the function and the qualifier in
+two properties (SAM does the same for AutoPublishAlias: sam_resources.py keeps `Ref Fn` and sets
+`Qualifier`). A literal alias name gives CloudFormation no ordering, so the resource also
+`DependsOn` the alias: without it the qualifier may name an alias that does not exist yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import warning
+from .intrinsics import Path, function_of, render_path
+from .place import Place, unrewritten
+from .template import properties
+from .work import Rewrite
+
+LATEST = "$LATEST"
+MISSING: Any = object()
+NO_VALUE = {"Ref": "AWS::NoValue"}
+URL = "AWS::Lambda::Url"
+
+
+class _Mixed(Exception):
+    """One value names several functions: no single qualifier fits."""
+
+
+def run(place: Place) -> None:
+    for fid in place.aliased(place.value):  # already the alias, e.g. SAM's FunctionUrlConfig
+        place.usage.invokes_alias(fid, place.type)
+    bare = place.functions()
+    if not bare:
+        return
+    props = properties(place.work.resources[place.resource_id])
+    path = place.entry.qualifier
+    current = _get(props, path)
+    resolved = place.work.resolver.resolve(current) if current is not MISSING else MISSING
+    if isinstance(resolved, str) and resolved != LATEST:
+        return  # pinned by the user to a version or another alias: not $LATEST
+    if resolved is not MISSING and resolved != LATEST:
+        _cannot(place, bare, path, "its qualifier is not known at deploy time")
+        return
+    if _blocked(props, path):
+        _cannot(place, bare, path, "the qualifier sits inside an intrinsic function")
+        return
+    try:
+        new = _qualifier(place, place.value, current)
+    except _Mixed:
+        _cannot(place, bare, path, "it names several functions, and one qualifier cannot fit")
+        return
+    _set(props, path, new)
+    _depend_on(
+        place.work.resources[place.resource_id], [place.work.plans[f].alias_id for f in bare]
+    )
+    for fid in bare:
+        place.usage.invokes_alias(fid, place.type)
+    old = None if current is MISSING else current
+    place.work.rewrites.append(Rewrite(place.resource_id, (("Properties", *path), old, new)))
+    if place.type == URL:
+        place.work.problems.append(
+            warning(
+                "SL304",
+                "the Function URL now targets the alias; Qualifier cannot change in place, so "
+                "CloudFormation replaces the URL and its address changes once",
+                place.resource_id,
+                render_path(("Properties", *path)),
+            )
+        )
+
+
+def _qualifier(place: Place, value: Any, current: Any) -> Any:
+    """The qualifier for `value`: the alias name, mirrored through `Fn::If` branches."""
+    argument = value.get("Fn::If") if function_of(value) == "Fn::If" else None
+    if isinstance(argument, list) and len(argument) == 3:
+        then, other = (_qualifier(place, branch, current) for branch in argument[1:])
+        return then if then == other else {"Fn::If": [argument[0], then, other]}
+    functions = place.functions(value)
+    if len(functions) > 1:
+        raise _Mixed
+    if functions:
+        return place.work.plans[functions[0]].alias_name
+    return NO_VALUE if current is MISSING else current
+
+
+def _cannot(place: Place, bare: list[str], path: Path, why: str) -> None:
+    for fid in bare:
+        place.usage.invokes_bare(fid, place.type)
+    unrewritten(
+        place,
+        "SL305",
+        f"cannot point {', '.join(bare)} at the alias here: {why}; it may invoke $LATEST "
+        f"(qualifier {render_path(('Properties', *path))})",
+    )
+
+
+def _get(props: dict[str, Any], path: Path) -> Any:
+    node: Any = props
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return node
+
+
+def _blocked(props: dict[str, Any], path: Path) -> bool:
+    node: Any = props
+    for part in path[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+        if node is None:
+            return False
+        if not isinstance(node, dict) or function_of(node):
+            return True
+    return False
+
+
+def _set(props: dict[str, Any], path: Path, value: Any) -> None:
+    node: Any = props
+    for part in path[:-1]:
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    node[path[-1]] = value
+
+
+def _depend_on(resource: dict[str, Any], ids: list[str]) -> None:
+    depends = resource.get("DependsOn")
+    listed = [depends] if isinstance(depends, str) else list(depends or [])
+    missing = [i for i in dict.fromkeys(ids) if i not in listed]
+    if missing:
+        resource["DependsOn"] = listed + missing
