@@ -7,7 +7,7 @@ go in, new values come out; nothing is mutated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,7 +152,7 @@ class Retarget:
     sub_qualified: str
 
 
-Targets = dict[str, Retarget]
+Targets = Mapping[str, Retarget]
 Change = tuple[Path, Any, Any]
 
 

@@ -13,7 +13,7 @@ from . import catalog
 from .errors import error, warning
 from .intrinsics import Path, Targets, invokes, references, render_path, retarget
 from .template import properties
-from .work import Rewrite, Work
+from .work import PlanTargets, Rewrite, Work
 
 Action = Callable[[Work, str, dict[str, Any], Path, Any], None]
 
@@ -29,11 +29,11 @@ def _point_at(targets: Callable[[Work], Targets]) -> Action:
 
 
 def _alias_targets(work: Work) -> Targets:
-    return {fid: plan.retarget_alias for fid, plan in work.plans.items()}
+    return PlanTargets(work.plans, lambda plan: plan.retarget_alias)
 
 
 def _version_targets(work: Work) -> Targets:
-    return {fid: plan.retarget_version for fid, plan in work.plans.items()}
+    return PlanTargets(work.plans, lambda plan: plan.retarget_version)
 
 
 def _leave(work: Work, resource_id: str, props: dict[str, Any], path: Path, value: Any) -> None:
