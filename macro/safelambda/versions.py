@@ -19,11 +19,13 @@ from .work import FunctionPlan, Work
 
 VERSION = "AWS::Lambda::Version"
 ALIAS = "AWS::Lambda::Alias"
+GENERATED_VERSION = re.compile(r"Version[0-9a-f]{10}")  # after the function's logical ID
 
 
 def run(work: Work) -> None:
     renames: dict[str, str] = {}
     additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    existing = _by_function(work.resources)
     for logical_id, resource in list(functions(work.resources)):
         settings, problems = function_settings(work.settings, logical_id, resource.get("Metadata"))
         work.problems += problems
@@ -31,7 +33,7 @@ def run(work: Work) -> None:
             continue
         plan = FunctionPlan(logical_id, settings)
         _hash(work, plan, resource)
-        renames.update(_take_over(work, plan))
+        renames.update(_take_over(work, plan, existing))
         additions[logical_id] = _resources(work, plan, resource)
         work.plans[logical_id] = plan
     _insert(work, additions)
@@ -72,28 +74,39 @@ def _hash(work: Work, plan: FunctionPlan, resource: dict[str, Any]) -> None:
     props["Description"] = description
 
 
-def _versions_of(work: Work, logical_id: str, type_: str) -> list[str]:
-    return [
-        rid
-        for rid, res in work.resources.items()
-        if res["Type"] == type_ and properties(res).get("FunctionName") == {"Ref": logical_id}
-    ]
+def _by_function(resources: dict[str, Any]) -> dict[tuple[str, str], list[str]]:
+    """Versions and Aliases by (type, function they name), in document order, in one pass.
+
+    One scan of every resource per function made this step quadratic in the template's size.
+    """
+    found: dict[tuple[str, str], list[str]] = {}
+    for rid, resource in resources.items():
+        target = properties(resource).get("FunctionName")
+        if resource["Type"] in (VERSION, ALIAS) and isinstance(target, dict) and len(target) == 1:
+            name = target.get("Ref")
+            if isinstance(name, str):
+                found.setdefault((resource["Type"], name), []).append(rid)
+    return found
 
 
-def _take_over(work: Work, plan: FunctionPlan) -> dict[str, str]:
+def _take_over(
+    work: Work, plan: FunctionPlan, existing: dict[tuple[str, str], list[str]]
+) -> dict[str, str]:
     """Adopt an alias made earlier (by SAM AutoPublishAlias or an earlier run); drop its Version.
 
     SAM names them `{Fn}Version<10 hex>` and `{Fn}Alias{Name}`: keeping the alias's logical ID
     and name means a stack deployed with AutoPublishAlias keeps its alias when it adopts
     SafeLambda, while the Version becomes SafeLambda's (hashed over everything locked).
     """
-    generated = re.compile(re.escape(plan.logical_id) + r"Version[0-9a-f]{10}")
+    prefix = plan.logical_id
     old_versions = [
-        v for v in _versions_of(work, plan.logical_id, VERSION) if generated.fullmatch(v)
+        v
+        for v in existing.get((VERSION, prefix), [])
+        if v.startswith(prefix) and GENERATED_VERSION.fullmatch(v, len(prefix))
     ]
     for version_id in old_versions:
         del work.resources[version_id]
-    aliases = _versions_of(work, plan.logical_id, ALIAS)
+    aliases = existing.get((ALIAS, prefix), [])
     named = [
         a for a in aliases if properties(work.resources[a]).get("Name") == plan.settings.alias_name
     ]
