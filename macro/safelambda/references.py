@@ -11,7 +11,7 @@ from typing import Any
 
 from . import catalog
 from .errors import error, warning
-from .intrinsics import Path, Targets, invokes, references, render_path, retarget
+from .intrinsics import Path, Targets, invokes, names_in, references, render_path, retarget
 from .template import properties
 from .work import PlanTargets, Rewrite, Work
 
@@ -72,6 +72,8 @@ def run(work: Work) -> None:
 def _report_leftovers(
     work: Work, resource_id: str, props: dict[str, Any], handled: list[Path]
 ) -> None:
+    if work.plans.keys().isdisjoint(names_in(props)):
+        return
     for path, reference in references(props, ("Properties",)):
         if reference.target not in work.plans or not invokes(reference):
             continue

@@ -13,7 +13,7 @@ from typing import Any
 from . import hashing
 from .config import function_settings
 from .errors import error, warning
-from .intrinsics import rename
+from .intrinsics import names_in, rename
 from .template import functions, properties
 from .work import FunctionPlan, Work
 
@@ -172,7 +172,9 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
     if isinstance(outputs, dict):
         work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
     for rid in list(work.resources):
-        resource = work.resources[rid] = rename(work.resources[rid], renames)
+        resource = work.resources[rid]
+        if not renames.keys().isdisjoint(names_in(resource)):
+            resource = work.resources[rid] = rename(resource, renames)
         depends = resource.get("DependsOn")
         if isinstance(depends, str):
             resource["DependsOn"] = renames.get(depends, depends)
