@@ -6,14 +6,15 @@ one of its paths names inside a resource's properties.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from .intrinsics import Path
 
+DATA = os.path.join(os.path.dirname(__file__), "data")
 ACTIONS = frozenset(
     {
         "ALIAS_ARN",
@@ -55,7 +56,10 @@ def _segments(path: str) -> tuple[str, ...]:
 
 @cache
 def entries() -> tuple[Entry, ...]:
-    text = resources.files("safelambda").joinpath("data/integrations.tsv").read_text("utf-8")
+    # A plain file read: Lambda and pip both unpack the package. importlib.resources would add
+    # tempfile, shutil, bz2 and lzma to the macro's cold start.
+    with open(os.path.join(DATA, "integrations.tsv"), encoding="utf-8") as table:
+        text = table.read()
     return tuple(_parse(line) for line in text.splitlines() if line and not line.startswith("#"))
 
 

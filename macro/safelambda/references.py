@@ -11,20 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import catalog, iam, permissions, qualifier
-from .intrinsics import Path, Targets, invokes, references, retarget
+from .intrinsics import Path, Targets, invokes, names_in, references, retarget
 from .place import Context, Place, unrewritten
 from .template import properties
-from .work import Rewrite, Work
+from .work import PlanTargets, Rewrite, Work
 
 Action = Callable[[Place], None]
 
 
 def _alias_targets(work: Work) -> Targets:
-    return {fid: plan.retarget_alias for fid, plan in work.plans.items()}
+    return PlanTargets(work.plans, lambda plan: plan.retarget_alias)
 
 
 def _version_targets(work: Work) -> Targets:
-    return {fid: plan.retarget_version for fid, plan in work.plans.items()}
+    return PlanTargets(work.plans, lambda plan: plan.retarget_version)
 
 
 def _point_at(targets: Callable[[Work], Targets], embedded: bool = False) -> Action:
@@ -103,7 +103,10 @@ def run(work: Work) -> None:
 
 def _report_leftovers(work: Work, context: Context, resource_id: str, handled: list[Path]) -> None:
     resource = work.resources[resource_id]
-    for path, reference in references(properties(resource), ("Properties",)):
+    props = properties(resource)
+    if work.plans.keys().isdisjoint(names_in(props)):
+        return
+    for path, reference in references(props, ("Properties",)):
         if reference.target not in work.plans or not invokes(reference):
             continue
         if any(path[: len(done)] == done for done in handled):

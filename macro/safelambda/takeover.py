@@ -41,11 +41,28 @@ def alias_logical_id(function_id: str, name: str) -> str:
     return f"{function_id}Alias{name.replace('-', 'D').replace('_', 'U')}"
 
 
-def _names_function(value: Any, function_id: str) -> bool:
-    if value == {"Ref": function_id}:
-        return True
-    parts = getatt_parts(value.get("Fn::GetAtt")) if isinstance(value, dict) else None
-    return parts == (function_id, "Arn") and len(value) == 1
+def _function_named(value: Any) -> str | None:
+    """The function a Version's or Alias's `FunctionName` names (`Ref` or `.Arn`), if any."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    if isinstance(value.get("Ref"), str):
+        return str(value["Ref"])
+    parts = getatt_parts(value.get("Fn::GetAtt"))
+    return parts[0] if parts and parts[1] == "Arn" else None
+
+
+def index(resources: dict[str, Any]) -> dict[str, list[str]]:
+    """Versions and Aliases by the function they name, in document order, in one pass.
+
+    Scanning every resource once per function made the versions step quadratic.
+    """
+    found: dict[str, list[str]] = {}
+    for rid, resource in resources.items():
+        if resource["Type"] in (VERSION, ALIAS):
+            function_id = _function_named(properties(resource).get("FunctionName"))
+            if function_id is not None:
+                found.setdefault(function_id, []).append(rid)
+    return found
 
 
 def _version_of(value: Any) -> str | None:
@@ -59,16 +76,11 @@ def _version_of(value: Any) -> str | None:
 
 
 def survey(
-    resources: dict[str, Any], function_id: str, alias_name: str
+    resources: dict[str, Any], owned: list[str], function_id: str, alias_name: str
 ) -> tuple[Existing, list[Problem]]:
-    """The Versions and alias of `function_id` that SafeLambda takes over."""
+    """The Versions and alias of `function_id` (`owned`: from `index`) SafeLambda takes over."""
     generated = re.compile(re.escape(function_id) + r"Version[0-9a-f]{10}")
-    mine = {
-        rid: properties(res)
-        for rid, res in resources.items()
-        if res["Type"] in (VERSION, ALIAS)
-        and _names_function(properties(res).get("FunctionName"), function_id)
-    }
+    mine = {rid: properties(resources[rid]) for rid in owned}
     versions = tuple(
         rid for rid in mine if resources[rid]["Type"] == VERSION and generated.fullmatch(rid)
     )

@@ -7,7 +7,6 @@ private deep copy.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -16,7 +15,7 @@ from .config import template_settings
 from .errors import Severity, TransformError, error
 from .report import Report
 from .resolve import DeployContext, Resolver
-from .template import RESOURCE_LIMIT, shape_problems
+from .template import RESOURCE_LIMIT, private_copy
 from .work import Work
 
 Step = Callable[[Work], None]
@@ -40,10 +39,9 @@ def transform(
     `context` is what CloudFormation tells the macro (region, account, parameter values);
     `parameters` are the transform's own parameters; `environ` the macro's settings.
     """
-    problems = shape_problems(fragment)
+    template, problems = private_copy(fragment)
     if problems:
         raise TransformError(problems)
-    template = copy.deepcopy(fragment)
     context = context or DeployContext()
     metadata = template.get("Metadata")
     own = metadata.get("SafeLambda", {}) if isinstance(metadata, dict) else {}

@@ -12,7 +12,7 @@ from typing import Any
 from . import dependencies, hashing, takeover
 from .config import function_settings
 from .errors import error, warning
-from .intrinsics import rename, render_path
+from .intrinsics import names_in, rename, render_path
 from .template import functions, properties
 from .work import FunctionPlan, Work
 
@@ -21,12 +21,15 @@ def run(work: Work) -> None:
     # Hash every function first, over the template as given: taking over one function's SAM
     # Version must not change what another function's hash sees.
     planned: list[tuple[FunctionPlan, dict[str, Any], takeover.Existing]] = []
+    owned = takeover.index(work.resources)
     for logical_id, resource in list(functions(work.resources)):
         settings, problems = function_settings(work.settings, logical_id, resource.get("Metadata"))
         work.problems += problems
         if settings.skip or problems:
             continue
-        existing, problems = takeover.survey(work.resources, logical_id, settings.alias_name)
+        existing, problems = takeover.survey(
+            work.resources, owned.get(logical_id, []), logical_id, settings.alias_name
+        )
         work.problems += problems
         if problems:
             continue
@@ -167,7 +170,9 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
     if isinstance(outputs, dict):
         work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
     for rid in list(work.resources):
-        resource = work.resources[rid] = rename(work.resources[rid], renames)
+        resource = work.resources[rid]
+        if not renames.keys().isdisjoint(names_in(resource)):
+            resource = work.resources[rid] = rename(resource, renames)
         depends = resource.get("DependsOn")
         if isinstance(depends, str):
             resource["DependsOn"] = renames.get(depends, depends)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,29 @@ class FunctionPlan:
             sub_whole="${%s}" % self.version_id,
             sub_qualified="${%s}:${%s.Version}" % (self.logical_id, self.version_id),
         )
+
+
+class PlanTargets(Mapping[str, Retarget]):
+    """Where references to each planned function point, picked when a reference names one.
+
+    Costs nothing to build: building a dict over every plan for each catalogued place made the
+    rewrite step quadratic in the number of functions.
+    """
+
+    def __init__(
+        self, plans: Mapping[str, FunctionPlan], pick: Callable[[FunctionPlan], Retarget]
+    ) -> None:
+        self.plans = plans
+        self.pick = pick
+
+    def __getitem__(self, function: str) -> Retarget:
+        return self.pick(self.plans[function])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.plans)
+
+    def __len__(self) -> int:
+        return len(self.plans)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,75 @@
+"""`names_in`, the cheap pre-check of the whole-template scans, never misses a name.
+
+Steps skip a resource when `names_in` shows it names nothing they care about, so it must be a
+superset of what `references` finds and of what `rename` would change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from safelambda.intrinsics import names_in, references, rename
+
+IDS = st.sampled_from(["Fn", "Queue", "FnVersion0123456789", "AWS::Region"])
+RENAMES = {"FnVersion0123456789": "FnVersionabcdefabcd", "Queue": "Jobs"}
+SUB_TEXT = st.lists(
+    st.one_of(
+        IDS.map(lambda name: "${%s}" % name),
+        IDS.map(lambda name: "${ %s.Arn }" % name),
+        st.sampled_from(["arn:aws:lambda:", "${!Literal}", "/", "${Fn"]),
+    ),
+    max_size=4,
+).map("".join)
+SCALARS = st.one_of(IDS, st.text(max_size=4), st.integers(), st.booleans(), st.none())
+
+
+def _intrinsics(children: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.one_of(
+        st.one_of(IDS, children).map(lambda argument: {"Ref": argument}),
+        st.tuples(IDS, st.sampled_from(["Arn", "Version"])).map(
+            lambda parts: {"Fn::GetAtt": list(parts)}
+        ),
+        IDS.map(lambda name: {"Fn::GetAtt": f"{name}.Arn"}),
+        children.map(lambda argument: {"Fn::GetAtt": argument}),
+        SUB_TEXT.map(lambda text: {"Fn::Sub": text}),
+        st.tuples(SUB_TEXT, st.dictionaries(IDS, children, max_size=2)).map(
+            lambda parts: {"Fn::Sub": list(parts)}
+        ),
+        children.map(lambda argument: {"Fn::Sub": argument}),
+        st.tuples(children, children).map(lambda pair: {"Fn::If": ["Cond", *pair]}),
+    )
+
+
+TREES = st.recursive(
+    SCALARS,
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.one_of(IDS, st.text(max_size=3)), children, max_size=3),
+        _intrinsics(children),
+    ),
+    max_leaves=25,
+)
+
+
+@given(TREES)
+def test_names_in_holds_every_target_references_finds(tree: Any) -> None:
+    assert {reference.target for _, reference in references(tree)} <= names_in(tree)
+
+
+@given(TREES)
+def test_a_tree_naming_no_renamed_resource_is_left_as_it_is_by_rename(tree: Any) -> None:
+    if names_in(tree).isdisjoint(RENAMES):
+        assert rename(tree, RENAMES) == tree
+
+
+def test_names_in_reads_every_form() -> None:
+    tree = {
+        "A": {"Ref": "Fn"},
+        "B": [{"Fn::GetAtt": ["Queue", "Arn"]}, {"Fn::GetAtt": "Topic.TopicName"}],
+        "C": {"Fn::Sub": ["${Api}/${Stage}/${!Skip}", {"Stage": {"Ref": "StageName"}}]},
+        "D": {"Fn::If": ["Cond", {"Ref": "Left"}, {"Fn::Sub": "${Right.Arn}"}]},
+    }
+    assert names_in(tree) == {"Fn", "Queue", "Topic", "Api", "Stage", "StageName", "Left", "Right"}
