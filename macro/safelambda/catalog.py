@@ -6,15 +6,14 @@ one of its paths names inside a resource's properties.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from . import packagedata
 from .intrinsics import Path
 
-DATA = os.path.join(os.path.dirname(__file__), "data")
 ACTIONS = frozenset(
     {
         "ALIAS_ARN",
@@ -56,10 +55,7 @@ def _segments(path: str) -> tuple[str, ...]:
 
 @cache
 def entries() -> tuple[Entry, ...]:
-    # A plain file read: Lambda and pip both unpack the package. importlib.resources would add
-    # tempfile, shutil, bz2 and lzma to the macro's cold start.
-    with open(os.path.join(DATA, "integrations.tsv"), encoding="utf-8") as table:
-        text = table.read()
+    text = packagedata.read_text("integrations.tsv")
     return tuple(_parse(line) for line in text.splitlines() if line and not line.startswith("#"))
 
 

@@ -22,9 +22,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources as package_files
 from typing import Any
 
+from . import packagedata
 from .intrinsics import FUNCTIONS, Path, function_of, getatt_parts, sub_parts, sub_references
 from .resolve import Resolver
 
@@ -47,7 +47,7 @@ DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:([A-Za-z-]+):([^}]*)\}\}")
 @cache
 def create_only() -> dict[str, frozenset[str]]:
     """Resource type -> its create-only top-level properties, from `data/create_only.tsv`."""
-    text = package_files.files("safelambda").joinpath("data/create_only.tsv").read_text("utf-8")
+    text = packagedata.read_text("create_only.tsv")
     table: dict[str, frozenset[str]] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):

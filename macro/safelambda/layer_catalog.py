@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from . import packagedata
 from .errors import Problem, error
 
 ARCHITECTURES = ("x86_64", "arm64")
@@ -279,7 +279,7 @@ def read_mapping(value: Any, where: str) -> tuple[dict[str, Family], list[Proble
 
 @cache
 def bundled_document() -> dict[str, Any]:
-    text = resources.files("safelambda").joinpath("data/layers.json").read_text("utf-8")
+    text = packagedata.read_text("layers.json")
     document: dict[str, Any] = json.loads(text)
     return document
 
