@@ -199,6 +199,7 @@ class _Rewriter:
         self.targets = targets
         self.wants = wants
         self.changes: list[Change] = []
+        self.retargeted: dict[str, None] = {}  # the functions changed, as an ordered set
 
     def value(self, node: Any, path: Path, embedded: bool) -> Any:
         if isinstance(node, list):
@@ -231,6 +232,7 @@ class _Rewriter:
         else:
             new = dict(retarget.whole)
         self.changes.append((path, node, new))
+        self.retargeted[str(target)] = None
         return new
 
     def sub(self, node: dict[str, Any], path: Path, embedded: bool = False) -> Any:
@@ -260,6 +262,7 @@ class _Rewriter:
                 return match.group(0)
             if text.startswith(":", match.end()):  # `${Fn}:prod`, `${Fn.Arn}:*`: already qualified
                 return match.group(0)
+            self.retargeted[resource] = None
             if attribute == "" and (embedded or match.group(0) != text):
                 return retarget.sub_qualified
             return retarget.sub_whole
@@ -284,6 +287,13 @@ def retarget(
     rewriter = _Rewriter(targets, wants or (lambda _path: True))
     new = rewriter.value(value, path, embedded=embedded)
     return new, rewriter.changes
+
+
+def retargeted(value: Any, targets: Targets) -> list[str]:
+    """The functions of `targets` that `retarget(value, targets)` would point elsewhere."""
+    rewriter = _Rewriter(targets, lambda _path: True)
+    rewriter.value(value, (), embedded=False)
+    return list(rewriter.retargeted)
 
 
 def invokes(reference: Reference) -> bool:

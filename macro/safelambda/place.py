@@ -7,10 +7,10 @@ from typing import Any
 
 from .catalog import Entry
 from .errors import error, warning
-from .intrinsics import Path, function_of, references, render_path, retarget
+from .intrinsics import Path, function_of, references, render_path, retargeted
 from .template import properties
 from .usage import ANY, Usage
-from .work import Work
+from .work import PlanTargets, Work
 
 
 @dataclass
@@ -19,6 +19,16 @@ class Context:
 
     usage: Usage = field(default_factory=Usage)
     permissions: list[Place] = field(default_factory=list)
+    # Indexes over the plans, built once: scanning every plan per place was quadratic.
+    order: dict[str, int] = field(default_factory=dict)  # function -> position among plans
+    owner: dict[str, str] = field(default_factory=dict)  # alias or version ID -> function
+
+    @classmethod
+    def of(cls, work: Work) -> Context:
+        context = cls(order={fid: i for i, fid in enumerate(work.plans)})
+        for fid, plan in work.plans.items():
+            context.owner[plan.alias_id] = context.owner[plan.version_id] = fid
+        return context
 
 
 @dataclass
@@ -52,21 +62,14 @@ class Place:
     def functions(self, value: Any = None) -> list[str]:
         """Functions this value invokes unqualified (the ones retargeting would change)."""
         value = self.value if value is None else value
-        named = {r.target for _, r in references(value) if r.target in self.work.plans}
-        return [
-            fid
-            for fid in self.work.plans
-            if fid in named and retarget(value, {fid: self.work.plans[fid].retarget_alias})[1]
-        ]
+        targets = PlanTargets(self.work.plans, lambda plan: plan.retarget_alias)
+        return sorted(retargeted(value, targets), key=self.context.order.__getitem__)
 
     def aliased(self, value: Any) -> list[str]:
         """Functions whose alias or Version this value names."""
-        named = {r.target for _, r in references(value)}
-        return [
-            fid
-            for fid, plan in self.work.plans.items()
-            if plan.alias_id in named or plan.version_id in named
-        ]
+        owner = self.context.owner
+        named = {owner[r.target] for _, r in references(value) if r.target in owner}
+        return sorted(named, key=self.context.order.__getitem__)
 
     def contains(self, name: str) -> bool:
         stack = [self.value]

@@ -89,7 +89,7 @@ assert set(ACTIONS) == catalog.ACTIONS
 def run(work: Work) -> None:
     if not work.plans:
         return
-    context = Context()
+    context = Context.of(work)
     for resource_id, resource in list(work.resources.items()):
         props = properties(resource)
         handled: list[Path] = []

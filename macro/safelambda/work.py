@@ -57,6 +57,11 @@ class PlanTargets(Mapping[str, Retarget]):
     def __getitem__(self, function: str) -> Retarget:
         return self.pick(self.plans[function])
 
+    def get(self, function: str, default: Any = None) -> Any:
+        # Mapping.get goes through a KeyError for every name that is not a function.
+        plan = self.plans.get(function)
+        return default if plan is None else self.pick(plan)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.plans)
 
