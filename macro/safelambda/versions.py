@@ -44,6 +44,10 @@ def _hash(work: Work, plan: FunctionPlan, resource: dict[str, Any]) -> None:
     own = dict(props)
     if "Description" in own:
         own["Description"] = hashing.strip_marker(own["Description"])
+        if own["Description"] == "":
+            # Lambda treats "" as no description; a marker-only Description left by an earlier
+            # run must hash like the absent one it replaced, or a second run republishes.
+            del own["Description"]
     locked, unknown = hashing.split_properties(own)
     for name in unknown:
         work.problems.append(
