@@ -139,9 +139,13 @@ def test_transforming_twice_changes_nothing() -> None:
 
 @pytest.mark.parametrize(
     "description",
-    [pytest.param({}, id="absent"), pytest.param({"Description": ""}, id="empty")],
+    [
+        pytest.param({}, id="absent"),
+        pytest.param({"Description": ""}, id="empty"),
+        pytest.param({"Description": {"Fn::Sub": "${AWS::StackName} orders"}}, id="intrinsic"),
+    ],
 )
-def test_transforming_twice_without_description_keeps_the_version(
+def test_transforming_twice_keeps_the_version_whatever_the_description(
     description: dict[str, str],
 ) -> None:
     once = transform(template(Fn=function(description))).template

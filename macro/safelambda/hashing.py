@@ -75,7 +75,15 @@ def content_hash(locked: Mapping[str, Any], dependencies: Mapping[str, Any] | No
 
 def strip_marker(description: Any) -> Any:
     """The user's Description without a marker left by an earlier run (so runs are idempotent)."""
-    return _MARKER.sub("", description) if isinstance(description, str) else description
+    if isinstance(description, str):
+        return _MARKER.sub("", description)
+    # An intrinsic Description got the marker through `with_marker`'s Fn::Join form.
+    join = description.get("Fn::Join") if isinstance(description, dict) else None
+    if join is not None and len(description) == 1:
+        parts = join[1] if isinstance(join, list) and len(join) == 2 and join[0] == " | " else None
+        if isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], str):
+            return parts[0] if _MARKER.fullmatch(parts[1]) else description
+    return description
 
 
 def with_marker(description: Any, digest: str) -> Any:
