@@ -45,8 +45,9 @@ def load_template(path: str) -> Any:
 
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
-    except OSError as failure:
-        raise TransformError([error("SL013", f"cannot read {path}: {failure.strerror}")]) from None
+    except (OSError, UnicodeDecodeError) as failure:
+        reason = getattr(failure, "strerror", None) or "not UTF-8 text"
+        raise TransformError([error("SL013", f"cannot read {path}: {reason}")]) from None
     try:
         # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
         data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
