@@ -41,7 +41,7 @@ def _plain(value: Any) -> Any:
 
 def load_template(path: str) -> Any:
     """A template from a file or `-` (stdin), YAML or JSON with CloudFormation short tags."""
-    from cfn_tools import load_json, load_yaml
+    from .loader import load_json, load_yaml
 
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
@@ -51,6 +51,8 @@ def load_template(path: str) -> Any:
     try:
         # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
         data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
+    except TransformError:
+        raise
     except Exception as failure:  # the loaders raise many types; all mean "not a template"
         reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
         raise TransformError([error("SL013", f"cannot parse {path}: {reason}")]) from None

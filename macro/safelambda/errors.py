@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "SL011": "A resource SafeLambda must add would reuse an existing logical ID.",
     "SL013": "A template file or parameter override could not be read.",
     "SL014": "The offline SAM expansion failed or is not installed.",
+    "SL015": "A template file repeats a key in one mapping; CloudFormation rejects it.",
     "SL101": "A function property SafeLambda does not know is treated as version-locked.",
     "SL102": "The Description with the version marker exceeds Lambda's 256 characters.",
     "SL301": "A function is referenced in a place SafeLambda does not rewrite.",
