@@ -77,7 +77,7 @@ def dump_template(template: Mapping[str, Any], fmt: str) -> str:
 def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     """`Key=Value` pairs or `ParameterKey=K,ParameterValue=V`, as `sam deploy` takes them."""
     values: dict[str, str] = {}
-    for item in items:
+    for position, item in enumerate(items, 1):
         if item.startswith("ParameterKey="):
             key, sep, value = item[len("ParameterKey=") :].partition(",ParameterValue=")
         else:
@@ -87,7 +87,8 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
                 [
                     error(
                         "SL013",
-                        f"parameter override {item!r} is not Key=Value",
+                        # by position: a malformed override may hold a secret value
+                        f"parameter override {position} is not Key=Value",
                         None,
                         "--parameter-overrides",
                     )
