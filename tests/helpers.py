@@ -33,3 +33,11 @@ def lint_errors(processed: dict[str, Any], region: str = "us-east-1") -> list[st
 
     matches = lint(json.dumps(processed), config=ManualArgs(regions=[region]))
     return [f"{m.rule.id} {m.message} ({m.path})" for m in matches if m.rule.id.startswith("E")]
+
+
+def existing_alias(function_id: str = "Fn", name: str = "live") -> dict[str, Any]:
+    """An alias the input already has (as SAM's AutoPublishAlias makes), for SafeLambda to adopt."""
+    return {
+        "Type": "AWS::Lambda::Alias",
+        "Properties": {"FunctionName": {"Ref": function_id}, "FunctionVersion": "1", "Name": name},
+    }

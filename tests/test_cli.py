@@ -110,7 +110,7 @@ def test_parameter_overrides_follow_sam_deploy_syntax() -> None:
         ),
         pytest.param(
             ["--parameter-overrides", "Stage"],
-            "SL013 --parameter-overrides: parameter override 'Stage' is not Key=Value",
+            "SL013 --parameter-overrides: parameter override 1 is not Key=Value",
             id="malformed",
         ),
     ],

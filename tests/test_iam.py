@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from helpers import function, template
+from helpers import existing_alias, function, template
 from safelambda import TransformError, transform
 
 ALIAS = {"Ref": "FnAliaslive"}
@@ -34,9 +34,10 @@ def policy(resource_type: str, doc: Any) -> dict[str, Any]:
 
 
 def statements_after(resource_type: str, doc: Any, **parameters: Any) -> Any:
-    result = transform(
-        template(Fn=function(), Res=policy(resource_type, doc)), parameters=parameters
-    )
+    # The input may already name the alias (as SAM's does) and a condition.
+    doc_ = template(Fn=function(), FnAliaslive=existing_alias(), Res=policy(resource_type, doc))
+    doc_["Conditions"] = {"C": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}}
+    result = transform(doc_, parameters=parameters)
     props = result.template["Resources"]["Res"]["Properties"]
     found = (
         props["Policies"][0]["PolicyDocument"] if "Policies" in props else props["PolicyDocument"]

@@ -290,7 +290,7 @@ def test_novalue_architecture_branch_means_lambdas_default() -> None:
     "architectures",
     [
         pytest.param([{"Fn::ImportValue": "arch"}], id="import-value"),
-        pytest.param([{"Fn::GetAtt": ["Other", "Arch"]}], id="resource-attribute"),
+        pytest.param([{"Fn::GetAtt": ["Other", "Arch"]}], id="resource-attribute"),  # Other: below
         pytest.param(["arm"], id="not-an-architecture"),
         pytest.param(["x86_64", "arm64"], id="two-architectures"),
     ],
@@ -298,7 +298,10 @@ def test_novalue_architecture_branch_means_lambdas_default() -> None:
 def test_architecture_that_cannot_be_known_is_an_error_naming_the_function(
     architectures: Any,
 ) -> None:
-    problems = failure(template(Fn=function({"Architectures": architectures, "Layers": [FAMILY]})))
+    fn = function({"Architectures": architectures, "Layers": [FAMILY]})
+    problems = failure(
+        template(Fn=fn, Other={"Type": "Custom::Arch", "Properties": {"ServiceToken": "t"}})
+    )
     assert [p.split(": ")[0] for p in problems] == ["SL204 Fn.Properties.Architectures"]
     assert "never guesses" in problems[0]
 
@@ -474,13 +477,16 @@ def test_duplicate_layers_keep_the_first_by_layer_not_by_version() -> None:
     fn = function({"Architectures": ["arm64"], "Layers": [older, shared, FAMILY, DD_X86, shared]})
     processed = run(template(Fn=fn))
     assert layers_of(processed) == [older, shared]
-    assert warnings_of(processed) == [
-        "SL206 Fn.Properties.Layers[3]: layer Datadog-Extension is built for the other "
-        f"architecture; arm64 uses {DD_ARM}",
-        f"SL208 Fn.Properties.Layers[2]: duplicate of layer {older[:-3]} {KEPT}",
-        f"SL208 Fn.Properties.Layers[3]: duplicate of layer {older[:-3]} {KEPT}",
-        f"SL208 Fn.Properties.Layers[4]: duplicate of layer {shared[:-2]} {KEPT}",
-    ]
+    assert (
+        warnings_of(processed)
+        == [  # the report lists warnings by resource and path
+            f"SL208 Fn.Properties.Layers[2]: duplicate of layer {older[:-3]} {KEPT}",
+            "SL206 Fn.Properties.Layers[3]: layer Datadog-Extension is built for the other "
+            f"architecture; arm64 uses {DD_ARM}",
+            f"SL208 Fn.Properties.Layers[3]: duplicate of layer {older[:-3]} {KEPT}",
+            f"SL208 Fn.Properties.Layers[4]: duplicate of layer {shared[:-2]} {KEPT}",
+        ]
+    )
 
 
 def test_five_layers_pass_and_a_sixth_is_an_error() -> None:

@@ -177,3 +177,19 @@ def test_processing_the_output_again_keeps_the_permissions_as_they_are() -> None
         "Perm",
         "PermUnqualified",
     ]
+
+
+def test_second_run_repeats_the_kept_copy_warning_so_output_is_idempotent() -> None:
+    seeder = {"Type": "Custom::Seeder", "Properties": {"ServiceToken": "t", "Invoke": ARN}}
+    doc = template(
+        Fn=function(),
+        Topic=TOPIC,
+        Sub=SUBSCRIPTION,
+        Seeder=seeder,
+        Perm=permission("sns.amazonaws.com"),
+    )
+    once = transform(doc)
+    assert "PermUnqualified" in once.template["Resources"]
+    twice = transform(once.template)
+    assert twice.template == once.template
+    assert [w.render() for w in twice.report.warnings] == [w.render() for w in once.report.warnings]

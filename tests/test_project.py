@@ -36,7 +36,7 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second() -> None:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "macro", "tests"],
+        [sys.executable, "-m", "ruff", "check", "macro", "tests", "scripts"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -47,7 +47,7 @@ def test_ruff_is_clean() -> None:
 
 def test_ruff_format_is_applied() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "macro", "tests"],
+        [sys.executable, "-m", "ruff", "format", "--check", "macro", "tests", "scripts"],
         cwd=ROOT,
         capture_output=True,
         text=True,

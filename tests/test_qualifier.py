@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from helpers import function, template
+from helpers import existing_alias, function, template
 from safelambda import TransformError, transform
 
 LATEST = "$LATEST"
@@ -20,7 +20,7 @@ def invoke_config(function_name: Any, qualifier: Any = LATEST, **extra: Any) -> 
 
 
 def run(resource: dict[str, Any], **parameters: Any) -> tuple[dict[str, Any], list[Any]]:
-    doc = template(Fn=function(), Other=function(), Res=resource)
+    doc = template(Fn=function(), FnAliaslive=existing_alias(), Other=function(), Res=resource)
     doc["Conditions"] = {"C": {"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}}
     result = transform(doc, parameters=parameters)
     return result.template["Resources"]["Res"], list(result.report.warnings)

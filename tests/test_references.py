@@ -16,6 +16,7 @@ ALIAS = {"Ref": "FnAliaslive"}
 
 def processed(resource_type: str, properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
     doc = template(Fn=function(), Res={"Type": resource_type, "Properties": properties})
+    doc["Conditions"] = {"C": {"Fn::Equals": ["a", "b"]}}  # for cases under Fn::If
     doc.update(extra)
     return transform(doc).template
 

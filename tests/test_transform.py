@@ -137,6 +137,23 @@ def test_transforming_twice_changes_nothing() -> None:
     assert once["Resources"]["Fn"]["Properties"]["Description"].startswith("orders | SafeLambda:")
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        pytest.param({}, id="absent"),
+        pytest.param({"Description": ""}, id="empty"),
+        pytest.param({"Description": {"Fn::Sub": "${AWS::StackName} orders"}}, id="intrinsic"),
+    ],
+)
+def test_transforming_twice_keeps_the_version_whatever_the_description(
+    description: dict[str, str],
+) -> None:
+    once = transform(template(Fn=function(description))).template
+    twice = transform(once).template
+    assert version_id(twice) == version_id(once)
+    assert twice == once
+
+
 def test_function_condition_is_copied_to_version_and_alias() -> None:
     doc = template(Fn=function(Condition="IsProd"))
     doc["Conditions"] = {"IsProd": {"Fn::Equals": ["a", "a"]}}

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import Problem, TransformError, error
-from .pipeline import macro_parameters
 
 
 def _plain(value: Any) -> Any:
@@ -31,15 +30,18 @@ def _plain(value: Any) -> Any:
 
 def load_template(path: str) -> Any:
     """A template from a file or `-` (stdin), YAML or JSON with CloudFormation short tags."""
-    from cfn_tools import load_json, load_yaml
+    from .loader import load_json, load_yaml
 
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
-    except OSError as failure:
-        raise TransformError([error("SL013", f"cannot read {path}: {failure.strerror}")]) from None
+    except (OSError, UnicodeDecodeError) as failure:
+        reason = getattr(failure, "strerror", None) or "not UTF-8 text"
+        raise TransformError([error("SL013", f"cannot read {path}: {reason}")]) from None
     try:
         # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
         data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
+    except TransformError:
+        raise
     except Exception as failure:  # the loaders raise many types; all mean "not a template"
         reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
         raise TransformError([error("SL013", f"cannot parse {path}: {reason}")]) from None
@@ -64,7 +66,7 @@ def dump_template(template: Mapping[str, Any], fmt: str) -> str:
 def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     """`Key=Value` pairs or `ParameterKey=K,ParameterValue=V`, as `sam deploy` takes them."""
     values: dict[str, str] = {}
-    for item in items:
+    for position, item in enumerate(items, 1):
         if item.startswith("ParameterKey="):
             key, sep, value = item[len("ParameterKey=") :].partition(",ParameterValue=")
         else:
@@ -74,7 +76,8 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
                 [
                     error(
                         "SL013",
-                        f"parameter override {item!r} is not Key=Value",
+                        # by position: a malformed override may hold a secret value
+                        f"parameter override {position} is not Key=Value",
                         None,
                         "--parameter-overrides",
                     )
@@ -118,9 +121,6 @@ def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) 
     if problems:
         raise TransformError(problems)
     return values
-
-
-_macro_parameters = macro_parameters  # the name tests of the corpus use
 
 
 def write(path: str | None, text: str) -> None:

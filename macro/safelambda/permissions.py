@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .errors import error, warning
+from .errors import Problem, error, warning
 from .intrinsics import retarget
 from .place import Context, Place
 from .template import properties
@@ -24,18 +24,27 @@ from .work import Rewrite, Work
 
 PERMISSION = "AWS::Lambda::Permission"
 SUFFIX = "Unqualified"
+OUTSIDE = "a caller outside the template"
 
 
 def collect(place: Place) -> None:
     """Permissions are decided after every integration has been rewritten."""
     rid = place.resource_id
     if rid.endswith(SUFFIX) and rid.removesuffix(SUFFIX) in place.work.resources:
-        return  # the unqualified copy an earlier run kept: it stays what it is
+        place.context.kept.append(place)  # the unqualified copy an earlier run kept: it stays
+        return
     if place.functions():
         place.context.permissions.append(place)
 
 
 def follow(work: Work, context: Context) -> None:
+    for kept in context.kept:  # say again what the earlier run said, so output is idempotent
+        who = _service(work, work.resources[kept.resource_id]) or OUTSIDE
+        work.problems.append(
+            _kept_warning(
+                kept.resource_id.removesuffix(SUFFIX), kept.resource_id, kept.functions(), who
+            )
+        )
     grouped: dict[str, list[Place]] = {}
     for place in context.permissions:
         grouped.setdefault(place.resource_id, []).append(place)
@@ -61,7 +70,7 @@ def _follow(
     service = _service(work, resource)
     functions = list(dict.fromkeys(f for place in places for f in place.functions()))
     move = [f for f in functions if context.usage.alias_used(f, service)]
-    who = service or "a caller outside the template"
+    who = service or OUTSIDE
     if not move:
         work.problems.append(
             warning(
@@ -96,15 +105,17 @@ def _sibling(
             )
         )
         return None
-    work.problems.append(
-        warning(
-            "SL306",
-            f"moved to the alias, and kept for the unqualified function as {sibling_id}: "
-            f"{', '.join(keep)} may still be invoked unqualified by {who}",
-            resource_id,
-        )
-    )
+    work.problems.append(_kept_warning(resource_id, sibling_id, keep, who))
     return sibling_id, original
+
+
+def _kept_warning(resource_id: str, sibling_id: str, keep: list[str], who: str) -> Problem:
+    return warning(
+        "SL306",
+        f"moved to the alias, and kept for the unqualified function as {sibling_id}: "
+        f"{', '.join(keep)} may still be invoked unqualified by {who}",
+        resource_id,
+    )
 
 
 def _service(work: Work, resource: dict[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ class Context:
 
     usage: Usage = field(default_factory=Usage)
     permissions: list[Place] = field(default_factory=list)
+    kept: list[Place] = field(default_factory=list)  # unqualified permission copies already made
     # Indexes over the plans, built once: scanning every plan per place was quadratic.
     order: dict[str, int] = field(default_factory=dict)  # function -> position among plans
     owner: dict[str, str] = field(default_factory=dict)  # alias or version ID -> function

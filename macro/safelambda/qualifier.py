@@ -37,7 +37,14 @@ def run(place: Place) -> None:
     current = _get(props, path)
     resolved = place.work.resolver.resolve(current) if current is not MISSING else MISSING
     if isinstance(resolved, str) and resolved != LATEST:
-        return  # pinned by the user to a version or another alias: not $LATEST
+        # Pinned to a version or an alias: not $LATEST. Already our alias (an earlier run, or
+        # written so): say the same as the run that set it, so a second run changes nothing.
+        on_alias = [f for f in bare if place.work.plans[f].alias_name == resolved]
+        for fid in on_alias:
+            place.usage.invokes_alias(fid, place.type)
+        if on_alias:
+            _url_replaced(place, path)
+        return
     if resolved is not MISSING and resolved != LATEST:
         _cannot(place, bare, path, "its qualifier is not known at deploy time")
         return
@@ -57,12 +64,16 @@ def run(place: Place) -> None:
         place.usage.invokes_alias(fid, place.type)
     old = None if current is MISSING else current
     place.work.rewrites.append(Rewrite(place.resource_id, (("Properties", *path), old, new)))
+    _url_replaced(place, path)
+
+
+def _url_replaced(place: Place, path: Path) -> None:
     if place.type == URL:
         place.work.problems.append(
             warning(
                 "SL304",
-                "the Function URL now targets the alias; Qualifier cannot change in place, so "
-                "CloudFormation replaces the URL and its address changes once",
+                "the Function URL targets the alias; Qualifier cannot change in place, so the "
+                "deploy that moves it replaces the URL and its address changes once",
                 place.resource_id,
                 render_path(("Properties", *path)),
             )

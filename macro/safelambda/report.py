@@ -31,7 +31,14 @@ def build(work: Work) -> Report:
         fid: {"Alias": plan.alias_id, "AliasName": plan.alias_name, "Version": plan.version_id}
         for fid, plan in work.plans.items()
     }
-    warnings = tuple(p for p in work.problems if p.severity is Severity.WARNING)
+    # Sorted, not in document order: the report is part of the template, and the same template
+    # with its keys in another order must give the same bytes.
+    warnings = tuple(
+        sorted(
+            (p for p in work.problems if p.severity is Severity.WARNING),
+            key=lambda p: (p.resource or "", p.path or "", p.code, p.message),
+        )
+    )
     return Report(functions, tuple(work.rewrites), warnings)
 
 

@@ -105,6 +105,18 @@ def _path_at(index: Any, paths: list[str], value: Any) -> Any:
     return value
 
 
+def redact(message: str, template: Mapping[str, Any], values: Mapping[str, Any]) -> str:
+    """`message` without the values of NoEcho parameters: SAM quotes resolved values in errors."""
+    declared = template.get("Parameters")
+    for name, spec in (declared if isinstance(declared, dict) else {}).items():
+        hidden = isinstance(spec, dict) and str(spec.get("NoEcho", "")).lower() == "true"
+        value = values.get(name)
+        for secret in (value if isinstance(value, list) else [value]) if hidden else []:
+            if isinstance(secret, str) and secret:
+                message = message.replace(secret, "****")
+    return message
+
+
 def expand(
     template: dict[str, Any], parameter_values: Mapping[str, Any], region: str, partition: str
 ) -> dict[str, Any]:
@@ -135,7 +147,8 @@ def expand(
             [
                 error(
                     "SL014",
-                    f"SAM could not expand the template: {cause.message}",
+                    "SAM could not expand the template: "
+                    + redact(cause.message, template, parameter_values),
                     None,
                     "Transform",
                 )

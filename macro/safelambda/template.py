@@ -7,12 +7,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from .checks import intrinsic_problems
 from .errors import Problem, error
 
 TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passed through S3
 RESOURCE_LIMIT = 500
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 FUNCTION = "AWS::Lambda::Function"
+# Sections SafeLambda reads or writes besides Resources (it adds its report to Metadata).
+SECTIONS = ("Parameters", "Mappings", "Conditions", "Outputs", "Metadata")
 
 
 class _TooDeep(Exception):
@@ -73,10 +76,14 @@ def shape_problems(fragment: dict[str, Any]) -> list[Problem]:
     if not isinstance(resources, dict):
         what = "missing" if resources is None else f"a {type(resources).__name__}"
         return [error("SL002", f"Resources is {what}, expected a mapping", None, "Resources")]
-    problems: list[Problem] = []
+    problems = [
+        error("SL017", f"{section} must be a mapping", None, section)
+        for section in SECTIONS
+        if section in fragment and not isinstance(fragment[section], dict)
+    ]
     for logical_id, resource in resources.items():
         problems += _resource_problems(str(logical_id), resource)
-    return problems
+    return problems or intrinsic_problems(fragment)
 
 
 def _resource_problems(logical_id: str, resource: Any) -> list[Problem]:

@@ -1,0 +1,263 @@
+"""Checks that intrinsic functions are well formed, name what the template declares, and that
+resources do not depend on each other in a cycle.
+
+CloudFormation rejects such templates too, but only after the macro has answered, and with one
+message at a time. Checked here, every problem comes back at once, coded, with its path, and the
+later steps never have to guess what `{"Ref": 1}` or `${Missing}` should mean.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem, error
+from .intrinsics import (
+    FUNCTIONS,
+    SUB_VARIABLE,
+    Path,
+    function_of,
+    getatt_parts,
+    render_path,
+    sub_parts,
+)
+
+PSEUDO = frozenset(
+    {
+        "AWS::AccountId",
+        "AWS::NotificationARNs",
+        "AWS::NoValue",
+        "AWS::Partition",
+        "AWS::Region",
+        "AWS::StackId",
+        "AWS::StackName",
+        "AWS::URLSuffix",
+    }
+)
+NAME_LIMIT = 64  # names echoed in messages are cut here: they come from the template, not values
+
+
+def _list(*sizes: int) -> Callable[[Any], bool]:
+    return lambda argument: isinstance(argument, list) and len(argument) in sizes
+
+
+def _getatt(argument: Any) -> bool:
+    if getatt_parts(argument) is not None:
+        return True
+    # `!GetAtt [Resource, !Ref AttributeName]` is allowed since 2023.
+    return _list(2)(argument) and isinstance(argument[0], str) and function_of(argument[1]) == "Ref"
+
+
+# Argument shapes CloudFormation accepts, and how to say so; other functions take any argument.
+SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "Ref": (lambda argument: isinstance(argument, str), "a logical ID or parameter name"),
+    "Fn::GetAtt": (_getatt, "[LogicalId, Attribute] or 'LogicalId.Attribute'"),
+    "Fn::Sub": (lambda argument: sub_parts(argument) is not None, "a string or [string, {vars}]"),
+    "Fn::If": (
+        lambda argument: _list(3)(argument) and isinstance(argument[0], str),
+        "[condition name, value if true, value if false]",
+    ),
+    "Fn::Join": (
+        lambda argument: _list(2)(argument) and isinstance(argument[0], str),
+        "[delimiter string, list]",
+    ),
+    "Fn::Select": (_list(2), "[index, list]"),
+    "Fn::Split": (_list(2), "[delimiter, string]"),
+    "Fn::FindInMap": (_list(3, 4), "[map, top-level key, second-level key]"),
+    "Fn::Equals": (_list(2), "[value, value]"),
+    "Fn::And": (_list(*range(2, 11)), "a list of 2 to 10 conditions"),
+    "Fn::Or": (_list(*range(2, 11)), "a list of 2 to 10 conditions"),
+    "Fn::Not": (_list(1), "a list of one condition"),
+    "Condition": (lambda argument: isinstance(argument, str), "a condition name"),
+}
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT] + "…"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The names a template declares, for checking what its references name."""
+
+    resources: frozenset[str]
+    parameters: frozenset[str]
+    conditions: frozenset[str]
+    complete: bool  # False when an Fn::Transform may still add declarations
+
+    @classmethod
+    def of(cls, template: dict[str, Any]) -> Declared:
+        def keys(section: str) -> frozenset[str]:
+            found = template.get(section)
+            return frozenset(found) if isinstance(found, dict) else frozenset()
+
+        # A key in JSON text is followed by a quote; the same words inside a string value are not.
+        complete = '"Fn::Transform"' not in json.dumps(template, default=str)
+        return cls(keys("Resources"), keys("Parameters"), keys("Conditions"), complete)
+
+
+class _Walk:
+    """Visits every intrinsic of one value, collecting problems and the resources it names."""
+
+    def __init__(self, declared: Declared, resource: str | None) -> None:
+        self.declared = declared
+        self.resource = resource
+        self.problems: list[Problem] = []
+        self.names: set[str] = set()
+
+    def visit(self, node: Any, path: Path, conditions: bool = False) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                self.visit(item, path + (index,), conditions)
+            return
+        if not isinstance(node, dict):
+            return
+        name = function_of(node) or (
+            "Condition" if conditions and list(node) == ["Condition"] else None
+        )
+        if name is not None:
+            self.function(name, node[name], path + (name,), conditions)
+            return
+        for key, value in node.items():
+            self.visit(value, path + (key,), conditions)
+
+    def function(self, name: str, argument: Any, path: Path, conditions: bool) -> None:
+        if name not in FUNCTIONS:
+            self.fail("SL012", f"unknown intrinsic function {_cut(name)!r}", path)
+        elif name in SHAPES and not SHAPES[name][0](argument):
+            self.fail("SL012", f"malformed {name}: it takes {SHAPES[name][1]}", path)
+        else:
+            self.names_in(name, argument, path)
+        if name == "Fn::Transform":
+            return
+        inner = conditions or name in ("Fn::And", "Fn::Or", "Fn::Not")
+        self.visit(argument, path, inner)
+
+    def names_in(self, name: str, argument: Any, path: Path) -> None:
+        if name == "Ref":
+            self.named(argument, path, self.declared.parameters | PSEUDO)
+        elif name == "Fn::GetAtt":
+            target = argument.split(".", 1)[0] if isinstance(argument, str) else argument[0]
+            self.named(target, path, frozenset())
+        elif name == "Fn::Sub":
+            text, local = sub_parts(argument) or ("", {})
+            for variable in _sub_variables(text):
+                target, dot, _ = variable.partition(".")
+                if variable not in local:
+                    self.named(
+                        target, path, frozenset() if dot else self.declared.parameters | PSEUDO
+                    )
+        elif name in ("Fn::If", "Condition"):
+            condition = argument[0] if name == "Fn::If" else argument
+            if self.declared.complete and condition not in self.declared.conditions:
+                self.fail(
+                    "SL016", f"names condition {_cut(condition)!r}, which is not declared", path
+                )
+
+    def named(self, target: str, path: Path, also: frozenset[str]) -> None:
+        if target in self.declared.resources:
+            self.names.add(target)
+        elif self.declared.complete and target not in also:
+            self.fail("SL016", f"names {_cut(target)!r}, which the template does not declare", path)
+
+    def fail(self, code: str, message: str, path: Path) -> None:
+        self.problems.append(error(code, message, self.resource, render_path(path)))
+
+
+def _sub_variables(text: str) -> Iterator[str]:
+    for match in SUB_VARIABLE.finditer(text):
+        yield match.group(1).strip()
+
+
+def intrinsic_problems(template: dict[str, Any]) -> list[Problem]:
+    """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings."""
+    declared = Declared.of(template)
+    problems: list[Problem] = []
+    graph: dict[str, set[str]] = {}
+    for rid, resource in template["Resources"].items():
+        walk = _Walk(declared, rid)
+        walk.visit(resource.get("Properties", {}), ("Properties",))
+        found = _attribute_problems(declared, rid, resource)
+        depends = resource.get("DependsOn", [])
+        listed = [] if found else [depends] if isinstance(depends, str) else depends
+        graph[rid] = walk.names | set(listed)
+        problems += walk.problems + found
+    for section in ("Conditions", "Outputs"):
+        walk = _Walk(declared, None)
+        walk.visit(template.get(section, {}), (section,), conditions=section == "Conditions")
+        problems += walk.problems
+    for name, output in (template.get("Outputs") or {}).items():
+        condition = output.get("Condition") if isinstance(output, dict) else None
+        undeclared = isinstance(condition, str) and condition not in declared.conditions
+        if declared.complete and undeclared:
+            message = f"names condition {_cut(str(condition))!r}, which is not declared"
+            problems.append(error("SL016", message, None, f"Outputs.{name}.Condition"))
+    return problems + cycle_problems(graph)
+
+
+def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) -> list[Problem]:
+    condition, depends = resource.get("Condition"), resource.get("DependsOn", [])
+    if condition is not None and not isinstance(condition, str):
+        return [error("SL018", "Condition must be the name of a condition", rid, "Condition")]
+    listed = [depends] if isinstance(depends, str) else depends
+    if not isinstance(listed, list) or not all(isinstance(d, str) for d in listed):
+        return [
+            error("SL018", "DependsOn must be a logical ID or a list of them", rid, "DependsOn")
+        ]
+    if not declared.complete:
+        return []
+    problems = [
+        error("SL016", f"names {_cut(d)!r}, which the template does not declare", rid, "DependsOn")
+        for d in listed
+        if d not in declared.resources
+    ]
+    if isinstance(condition, str) and condition not in declared.conditions:
+        message = f"names condition {_cut(condition)!r}, which is not declared"
+        problems.append(error("SL016", message, rid, "Condition"))
+    return problems
+
+
+def cycle_problems(graph: dict[str, set[str]]) -> list[Problem]:
+    """One SL019 per group of resources that depend on each other in a cycle."""
+    order = {rid: i for i, rid in enumerate(graph)}
+    groups = [g for g in _components(graph, order) if len(g) > 1 or g[0] in graph[g[0]]]
+    return [
+        error("SL019", "resources depend on each other in a cycle: " + " -> ".join(g + g[:1]), g[0])
+        for g in sorted(groups, key=lambda g: order[g[0]])
+    ]
+
+
+def _components(graph: dict[str, set[str]], order: dict[str, int]) -> Iterator[list[str]]:
+    """Strongly connected components (Tarjan), iteratively: templates may hold 500 resources."""
+
+    def successors(node: str) -> Iterator[str]:
+        return iter(sorted(graph[node] & graph.keys(), key=order.__getitem__))
+
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    for root in order:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        work = [(root, successors(root))]
+        while work:
+            node, edges = work[-1]
+            step = next(edges, None)
+            if step is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    at = stack.index(node)
+                    yield sorted(stack[at:], key=order.__getitem__)
+                    del stack[at:]
+            elif step not in index:
+                index[step] = low[step] = len(index)
+                stack.append(step)
+                work.append((step, successors(step)))
+            elif step in stack:
+                low[node] = min(low[node], index[step])
