@@ -8,7 +8,6 @@ later steps never have to guess what `{"Ref": 1}` or `${Missing}` should mean.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -86,16 +85,18 @@ class Declared:
     parameters: frozenset[str]
     conditions: frozenset[str]
     complete: bool  # False when an Fn::Transform may still add declarations
+    # What a `Ref` or `${Name}` may name besides resources, built once: a union per reference
+    # was a third of this walk.
+    referable: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, template: dict[str, Any]) -> Declared:
+    def of(cls, template: dict[str, Any], complete: bool) -> Declared:
         def keys(section: str) -> frozenset[str]:
             found = template.get(section)
             return frozenset(found) if isinstance(found, dict) else frozenset()
 
-        # A key in JSON text is followed by a quote; the same words inside a string value are not.
-        complete = '"Fn::Transform"' not in json.dumps(template, default=str)
-        return cls(keys("Resources"), keys("Parameters"), keys("Conditions"), complete)
+        parameters = keys("Parameters")
+        return cls(keys("Resources"), parameters, keys("Conditions"), complete, parameters | PSEUDO)
 
 
 class _Walk:
@@ -137,7 +138,7 @@ class _Walk:
 
     def names_in(self, name: str, argument: Any, path: Path) -> None:
         if name == "Ref":
-            self.named(argument, path, self.declared.parameters | PSEUDO)
+            self.named(argument, path, self.declared.referable)
         elif name == "Fn::GetAtt":
             target = argument.split(".", 1)[0] if isinstance(argument, str) else argument[0]
             self.named(target, path, frozenset())
@@ -146,9 +147,7 @@ class _Walk:
             for variable in _sub_variables(text):
                 target, dot, _ = variable.partition(".")
                 if variable not in local:
-                    self.named(
-                        target, path, frozenset() if dot else self.declared.parameters | PSEUDO
-                    )
+                    self.named(target, path, frozenset() if dot else self.declared.referable)
         elif name in ("Fn::If", "Condition"):
             condition = argument[0] if name == "Fn::If" else argument
             if self.declared.complete and condition not in self.declared.conditions:
@@ -171,9 +170,12 @@ def _sub_variables(text: str) -> Iterator[str]:
         yield match.group(1).strip()
 
 
-def intrinsic_problems(template: dict[str, Any]) -> list[Problem]:
-    """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings."""
-    declared = Declared.of(template)
+def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem]:
+    """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings.
+
+    `complete` is False when an `Fn::Transform` may still add declarations.
+    """
+    declared = Declared.of(template, complete)
     problems: list[Problem] = []
     graph: dict[str, set[str]] = {}
     for rid, resource in template["Resources"].items():

@@ -14,6 +14,7 @@ TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passe
 RESOURCE_LIMIT = 500
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 FUNCTION = "AWS::Lambda::Function"
+TRANSFORM_KEY = '"Fn::Transform"'
 # Sections SafeLambda reads or writes besides Resources (it adds its report to Metadata).
 SECTIONS = ("Parameters", "Mappings", "Conditions", "Outputs", "Metadata")
 
@@ -54,22 +55,33 @@ def _copy(value: Any, depth: int) -> Any:
 
 
 def json_size(template: dict[str, Any]) -> int:
-    """`len(json.dumps(template, default=str))`, one resource at a time.
+    """`len(json.dumps(template, default=str))`, one resource at a time."""
+    return _encoded(template)[0]
 
-    Encoding the whole template at once builds pieces that briefly take 4.5x its size.
+
+def _encoded(template: dict[str, Any]) -> tuple[int, bool]:
+    """The template's JSON size, and whether it holds an `Fn::Transform` key, in one encoding.
+
+    Encoding the whole template at once builds pieces that briefly take 4.5x its size, so it is
+    encoded one resource at a time. In JSON text a key is followed by a quote; the same words
+    inside a string value are not, so the search finds only the key.
     """
     resources = template.get("Resources")
     if not isinstance(resources, dict) or not resources:
-        return len(json.dumps(template, default=str))
-    size = len(json.dumps({**template, "Resources": {}}, default=str))
+        text = json.dumps(template, default=str)
+        return len(text), TRANSFORM_KEY in text
+    text = json.dumps({**template, "Resources": {}}, default=str)
+    size, transform = len(text), TRANSFORM_KEY in text
     for key, resource in resources.items():
-        size += len(json.dumps({key: resource}, default=str)) - len("{}")
-    return size + len(", ") * (len(resources) - 1)
+        text = json.dumps({key: resource}, default=str)
+        size += len(text) - len("{}")
+        transform = transform or TRANSFORM_KEY in text
+    return size + len(", ") * (len(resources) - 1), transform
 
 
 def shape_problems(fragment: dict[str, Any]) -> list[Problem]:
     """The problems of a `private_copy` that stop SafeLambda from reading the template at all."""
-    size = json_size(fragment)
+    size, transform = _encoded(fragment)
     if size > TEMPLATE_LIMIT:
         return [error("SL007", f"template is {size} bytes; the limit is {TEMPLATE_LIMIT}")]
     resources = fragment.get("Resources")
@@ -83,7 +95,8 @@ def shape_problems(fragment: dict[str, Any]) -> list[Problem]:
     ]
     for logical_id, resource in resources.items():
         problems += _resource_problems(str(logical_id), resource)
-    return problems or intrinsic_problems(fragment)
+    # An Fn::Transform (AWS::Include) may still add declarations: names cannot be checked yet.
+    return problems or intrinsic_problems(fragment, complete=not transform)
 
 
 def _resource_problems(logical_id: str, resource: Any) -> list[Problem]:
