@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +43,14 @@ def existing_alias(function_id: str = "Fn", name: str = "live") -> dict[str, Any
         "Type": "AWS::Lambda::Alias",
         "Properties": {"FunctionName": {"Ref": function_id}, "FunctionVersion": "1", "Name": name},
     }
+
+
+def safelambda(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The `safelambda` command in a fresh interpreter, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "safelambda", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import SAMPLES, function, template
+from helpers import SAMPLES, function, safelambda, template
 from safelambda import catalog, check, cli
 from safelambda.check import Finding, Processed, Subject
 from safelambda.errors import error
@@ -23,16 +21,6 @@ PLACES = [
     "OrdersQueueMapping.Properties.FunctionName",
     "OrdersMethod.Properties.Integration.Uri.Fn::Sub",
 ]
-
-
-def safelambda(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "safelambda", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_seed_scenario_without_safelambda_fails_naming_function_sides_and_integrations() -> None:

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from helpers import SAMPLES, lint_errors
+from helpers import safelambda as run
 from safelambda import cli
 from safelambda.invocations import invocations
 
 ARCH = str(SAMPLES / "arch-switch" / "template.yaml")
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "safelambda", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_transform_prints_the_processed_template_twice_identically() -> None:

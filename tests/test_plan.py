@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonpatch
 import pytest
 
-from helpers import SAMPLES
+from helpers import SAMPLES, safelambda
 from safelambda import cli, pipeline, plan
 
 # Every template of every sample folder (the arch-switch variants too).
@@ -19,12 +19,6 @@ TEMPLATES = sorted(
     p for p in SAMPLES.glob("*/*.yaml") if p.name not in ("expected.yaml", "expanded.yaml")
 )
 JSONPATCH = Path(sys.executable).parent / "jsonpatch"
-
-
-def safelambda(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "safelambda", *args], capture_output=True, text=True, check=False
-    )
 
 
 def outcome_of(path: Path) -> pipeline.Outcome:
