@@ -170,13 +170,23 @@ def _sub_variables(text: str) -> Iterator[str]:
         yield match.group(1).strip()
 
 
+Names = dict[str, set[str]]  # logical ID -> the declared resources its Properties name
+
+
 def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem]:
     """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings.
 
     `complete` is False when an `Fn::Transform` may still add declarations.
     """
+    return intrinsic_check(template, complete)[0]
+
+
+def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Problem], Names]:
+    """`intrinsic_problems`, and the resources each resource's Properties name: the walk finds
+    them anyway, and later steps use them to skip resources that name nothing they look for."""
     declared = Declared.of(template, complete)
     problems: list[Problem] = []
+    names: Names = {}
     graph: dict[str, set[str]] = {}
     for rid, resource in template["Resources"].items():
         walk = _Walk(declared, rid)
@@ -184,6 +194,7 @@ def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem
         found = _attribute_problems(declared, rid, resource)
         depends = resource.get("DependsOn", [])
         listed = [] if found else [depends] if isinstance(depends, str) else depends
+        names[rid] = walk.names
         graph[rid] = walk.names | set(listed)
         problems += walk.problems + found
     for section in ("Conditions", "Outputs"):
@@ -196,7 +207,7 @@ def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem
         if declared.complete and undeclared:
             message = f"names condition {_cut(str(condition))!r}, which is not declared"
             problems.append(error("SL016", message, None, f"Outputs.{name}.Condition"))
-    return problems + cycle_problems(graph)
+    return problems + cycle_problems(graph), names
 
 
 def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) -> list[Problem]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from .checks import intrinsic_problems
+from .checks import Names, intrinsic_check
 from .errors import Problem, error
 
 TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passed through S3
@@ -23,20 +23,34 @@ class _TooDeep(Exception):
     """A value nested deeper than DEPTH_LIMIT."""
 
 
+class Checked(NamedTuple):
+    template: dict[str, Any]
+    problems: list[Problem]
+    # The resources each resource's Properties name, from the input checks; None when they
+    # did not run or an Fn::Transform hides part of the template from them.
+    names: Names | None = None
+
+
 def private_copy(fragment: Any) -> tuple[dict[str, Any], list[Problem]]:
-    """The template for the steps to edit, and every problem that stops SafeLambda reading it.
+    """The template for the steps to edit, and every problem that stops SafeLambda reading it."""
+    return checked_copy(fragment)[:2]
+
+
+def checked_copy(fragment: Any) -> Checked:
+    """`private_copy`, with the names the input checks found.
 
     One walk both copies and bounds the depth: new dicts and lists, shared immutable leaves.
     Twice as fast as `copy.deepcopy`, and without its memo, which alone held about 1.7x the
     template's JSON size at peak.
     """
     if not isinstance(fragment, dict):
-        return {}, [error("SL001", f"expected a mapping, got {type(fragment).__name__}")]
+        return Checked({}, [error("SL001", f"expected a mapping, got {type(fragment).__name__}")])
     try:
         template: dict[str, Any] = _copy(fragment, 0)
     except _TooDeep:
-        return {}, [error("SL009", f"values are nested more than {DEPTH_LIMIT} levels deep")]
-    return template, shape_problems(template)
+        message = f"values are nested more than {DEPTH_LIMIT} levels deep"
+        return Checked({}, [error("SL009", message)])
+    return Checked(template, *_checked(template))
 
 
 def _copy(value: Any, depth: int) -> Any:
@@ -81,13 +95,18 @@ def _encoded(template: dict[str, Any]) -> tuple[int, bool]:
 
 def shape_problems(fragment: dict[str, Any]) -> list[Problem]:
     """The problems of a `private_copy` that stop SafeLambda from reading the template at all."""
+    return _checked(fragment)[0]
+
+
+def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], Names | None]:
     size, transform = _encoded(fragment)
     if size > TEMPLATE_LIMIT:
-        return [error("SL007", f"template is {size} bytes; the limit is {TEMPLATE_LIMIT}")]
+        return [error("SL007", f"template is {size} bytes; the limit is {TEMPLATE_LIMIT}")], None
     resources = fragment.get("Resources")
     if not isinstance(resources, dict):
         what = "missing" if resources is None else f"a {type(resources).__name__}"
-        return [error("SL002", f"Resources is {what}, expected a mapping", None, "Resources")]
+        message = f"Resources is {what}, expected a mapping"
+        return [error("SL002", message, None, "Resources")], None
     problems = [
         error("SL017", f"{section} must be a mapping", None, section)
         for section in SECTIONS
@@ -95,8 +114,12 @@ def shape_problems(fragment: dict[str, Any]) -> list[Problem]:
     ]
     for logical_id, resource in resources.items():
         problems += _resource_problems(str(logical_id), resource)
-    # An Fn::Transform (AWS::Include) may still add declarations: names cannot be checked yet.
-    return problems or intrinsic_problems(fragment, complete=not transform)
+    if problems:
+        return problems, None
+    # An Fn::Transform (AWS::Include) may still add declarations: names cannot be checked yet,
+    # and the check does not look inside it.
+    problems, names = intrinsic_check(fragment, complete=not transform)
+    return problems, None if transform else names
 
 
 def _resource_problems(logical_id: str, resource: Any) -> list[Problem]:

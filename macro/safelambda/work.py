@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Settings
 from .errors import Problem
-from .intrinsics import Change, Retarget
+from .intrinsics import Change, Retarget, names_in
 from .resolve import Resolver
 
 
@@ -85,8 +85,21 @@ class Work:
     plans: dict[str, FunctionPlan] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rewrites: list[Rewrite] = field(default_factory=list)
+    # The resources each input resource's Properties name (`checks.intrinsic_check`), or None.
+    # Rewrites only point a function's references at its alias or version, never add a name,
+    # so a resource that named no function then names none now; steps that add or replace a
+    # resource drop its entry.
+    names: dict[str, set[str]] | None = None
 
     @property
     def resources(self) -> dict[str, Any]:
         resources: dict[str, Any] = self.template["Resources"]
         return resources
+
+    def may_name(self, resource_id: str, wanted: Collection[str]) -> bool:
+        """False only when the resource's Properties surely name none of `wanted`."""
+        known = None if self.names is None else self.names.get(resource_id)
+        if known is None:
+            props = self.resources[resource_id].get("Properties")
+            known = names_in(props) if isinstance(props, dict) else set()
+        return not known.isdisjoint(wanted)
