@@ -9,8 +9,7 @@ later steps never have to guess what `{"Ref": 1}` or `${Missing}` should mean.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, error
 from .intrinsics import (
@@ -77,8 +76,7 @@ def _cut(name: str) -> str:
     return name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT] + "…"
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(NamedTuple):
     """The names a template declares, for checking what its references name."""
 
     resources: frozenset[str]

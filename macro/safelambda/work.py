@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import Problem
@@ -69,8 +69,7 @@ class PlanTargets(Mapping[str, Retarget]):
         return len(self.plans)
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     resource: str
     change: Change
 
