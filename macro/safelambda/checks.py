@@ -8,7 +8,8 @@ later steps never have to guess what `{"Ref": 1}` or `${Missing}` should mean.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
 from .errors import Problem, error
@@ -168,7 +169,8 @@ def _sub_variables(text: str) -> Iterator[str]:
         yield match.group(1).strip()
 
 
-Names = dict[str, set[str]]  # logical ID -> the declared resources its Properties name
+Names = dict[str, AbstractSet[str]]  # logical ID -> the declared resources its Properties name
+NONE: AbstractSet[str] = frozenset()  # shared by the many resources that name none
 
 
 def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem]:
@@ -185,15 +187,15 @@ def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Prob
     declared = Declared.of(template, complete)
     problems: list[Problem] = []
     names: Names = {}
-    graph: dict[str, set[str]] = {}
+    graph: dict[str, AbstractSet[str]] = {}
     for rid, resource in template["Resources"].items():
         walk = _Walk(declared, rid)
         walk.visit(resource.get("Properties", {}), ("Properties",))
         found = _attribute_problems(declared, rid, resource)
         depends = resource.get("DependsOn", [])
         listed = [] if found else [depends] if isinstance(depends, str) else depends
-        names[rid] = walk.names
-        graph[rid] = walk.names | set(listed)
+        names[rid] = walk.names or NONE
+        graph[rid] = names[rid] | set(listed) if listed else names[rid]
         problems += walk.problems + found
     for section in ("Conditions", "Outputs"):
         walk = _Walk(declared, None)
@@ -230,7 +232,7 @@ def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) 
     return problems
 
 
-def cycle_problems(graph: dict[str, set[str]]) -> list[Problem]:
+def cycle_problems(graph: Mapping[str, AbstractSet[str]]) -> list[Problem]:
     """One SL019 per group of resources that depend on each other in a cycle."""
     order = {rid: i for i, rid in enumerate(graph)}
     groups = [g for g in _components(graph, order) if len(g) > 1 or g[0] in graph[g[0]]]
@@ -240,7 +242,9 @@ def cycle_problems(graph: dict[str, set[str]]) -> list[Problem]:
     ]
 
 
-def _components(graph: dict[str, set[str]], order: dict[str, int]) -> Iterator[list[str]]:
+def _components(
+    graph: Mapping[str, AbstractSet[str]], order: dict[str, int]
+) -> Iterator[list[str]]:
     """Strongly connected components (Tarjan), iteratively: templates may hold 500 resources."""
 
     def successors(node: str) -> Iterator[str]:

@@ -14,6 +14,7 @@ TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passe
 RESOURCE_LIMIT = 500
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 FUNCTION = "AWS::Lambda::Function"
+NAMED = frozenset({FUNCTION, "AWS::Lambda::Version"})  # what `Work.may_name` is asked about
 TRANSFORM_KEY = '"Fn::Transform"'
 # Sections SafeLambda reads or writes besides Resources (it adds its report to Metadata).
 SECTIONS = ("Parameters", "Mappings", "Conditions", "Outputs", "Metadata")
@@ -26,9 +27,9 @@ class _TooDeep(Exception):
 class Checked(NamedTuple):
     template: dict[str, Any]
     problems: list[Problem]
-    # The resources each resource's Properties name, from the input checks; None when they
-    # did not run or an Fn::Transform hides part of the template from them.
-    names: Names | None = None
+    # The functions and Versions each resource's Properties name, from the input checks; None
+    # when they did not run or an Fn::Transform hides part of the template from them.
+    names: dict[str, tuple[str, ...]] | None = None
 
 
 def private_copy(fragment: Any) -> tuple[dict[str, Any], list[Problem]]:
@@ -98,7 +99,7 @@ def shape_problems(fragment: dict[str, Any]) -> list[Problem]:
     return _checked(fragment)[0]
 
 
-def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], Names | None]:
+def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], dict[str, tuple[str, ...]] | None]:
     size, transform = _encoded(fragment)
     if size > TEMPLATE_LIMIT:
         return [error("SL007", f"template is {size} bytes; the limit is {TEMPLATE_LIMIT}")], None
@@ -119,7 +120,16 @@ def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], Names | None]:
     # An Fn::Transform (AWS::Include) may still add declarations: names cannot be checked yet,
     # and the check does not look inside it.
     problems, names = intrinsic_check(fragment, complete=not transform)
-    return problems, None if transform else names
+    return problems, None if transform else _lambda_names(resources, names)
+
+
+def _lambda_names(resources: dict[str, Any], names: Names) -> dict[str, tuple[str, ...]]:
+    """Only the functions and Versions each resource names: the steps ask about nothing else,
+    and a set per resource, kept for the whole transform, was 0.6x the template's JSON."""
+    return {
+        rid: tuple(n for n in found if resources[n]["Type"] in NAMED) if found else ()
+        for rid, found in names.items()
+    }
 
 
 def _resource_problems(logical_id: str, resource: Any) -> list[Problem]:

@@ -84,11 +84,12 @@ class Work:
     plans: dict[str, FunctionPlan] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rewrites: list[Rewrite] = field(default_factory=list)
-    # The resources each input resource's Properties name (`checks.intrinsic_check`), or None.
+    # The functions and Versions each input resource's Properties name (from the input checks),
+    # or None.
     # Rewrites only point a function's references at its alias or version, never add a name,
     # so a resource that named no function then names none now; steps that add or replace a
     # resource drop its entry.
-    names: dict[str, set[str]] | None = None
+    names: dict[str, tuple[str, ...]] | None = None
 
     @property
     def resources(self) -> dict[str, Any]:
@@ -98,7 +99,7 @@ class Work:
     def may_name(self, resource_id: str, wanted: Collection[str]) -> bool:
         """False only when the resource's Properties surely name none of `wanted`."""
         known = None if self.names is None else self.names.get(resource_id)
-        if known is None:
-            props = self.resources[resource_id].get("Properties")
-            known = names_in(props) if isinstance(props, dict) else set()
-        return not known.isdisjoint(wanted)
+        if known is not None:
+            return any(name in wanted for name in known)
+        props = self.resources[resource_id].get("Properties")
+        return isinstance(props, dict) and not names_in(props).isdisjoint(wanted)
