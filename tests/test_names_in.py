@@ -11,6 +11,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safelambda.checks import intrinsic_check
+from safelambda.errors import Problem
 from safelambda.intrinsics import names_in, references, rename
 
 IDS = st.sampled_from(["Fn", "Queue", "FnVersion0123456789", "AWS::Region"])
@@ -73,3 +75,34 @@ def test_names_in_reads_every_form() -> None:
         "D": {"Fn::If": ["Cond", {"Ref": "Left"}, {"Fn::Sub": "${Right.Arn}"}]},
     }
     assert names_in(tree) == {"Fn", "Queue", "Topic", "Api", "Stage", "StageName", "Left", "Right"}
+
+
+def _checked_names(tree: Any) -> tuple[list[Problem], set[str]]:
+    declared = {rid: {"Type": "AWS::SQS::Queue"} for rid in ("Fn", "Queue", "FnVersion0123456789")}
+    template = {
+        "Conditions": {"Cond": {"Fn::Equals": ["a", "b"]}},
+        "Resources": {**declared, "Place": {"Type": "AWS::SNS::Topic", "Properties": {"P": tree}}},
+    }
+    problems, names = intrinsic_check(template, complete=True)
+    return problems, names["Place"]
+
+
+@given(TREES)
+def test_the_input_checks_name_every_resource_references_finds(tree: Any) -> None:
+    # Steps skip resources by the names the input checks found (`Work.may_name`), instead of
+    # walking each resource again with `names_in`. Steps run only on templates without
+    # problems, but the names hold even for those with some (most random trees have one).
+    _, names = _checked_names(tree)
+    found = {reference.target for _, reference in references(tree)}
+    assert found & {"Fn", "Queue", "FnVersion0123456789"} <= names
+    if names.isdisjoint(RENAMES):
+        assert rename(tree, RENAMES) == tree
+
+
+def test_the_input_checks_name_every_form() -> None:
+    tree = {
+        "A": {"Ref": "Fn"},
+        "B": [{"Fn::GetAtt": ["Queue", "Arn"]}],
+        "C": {"Fn::Sub": ["${FnVersion0123456789.Version}/${Own}", {"Own": "x"}]},
+    }
+    assert _checked_names(tree) == ([], {"Fn", "Queue", "FnVersion0123456789"})

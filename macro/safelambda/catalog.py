@@ -7,9 +7,8 @@ one of its paths names inside a resource's properties.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import packagedata
 from .intrinsics import Path
@@ -31,8 +30,7 @@ ACTIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     type: str
     path: tuple[str, ...]
     action: str

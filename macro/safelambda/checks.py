@@ -8,9 +8,9 @@ later steps never have to guess what `{"Ref": 1}` or `${Missing}` should mean.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any, NamedTuple
 
 from .errors import Problem, error
 from .intrinsics import (
@@ -77,8 +77,7 @@ def _cut(name: str) -> str:
     return name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT] + "…"
 
 
-@dataclass(frozen=True)
-class Declared:
+class Declared(NamedTuple):
     """The names a template declares, for checking what its references name."""
 
     resources: frozenset[str]
@@ -170,21 +169,33 @@ def _sub_variables(text: str) -> Iterator[str]:
         yield match.group(1).strip()
 
 
+Names = dict[str, AbstractSet[str]]  # logical ID -> the declared resources its Properties name
+NONE: AbstractSet[str] = frozenset()  # shared by the many resources that name none
+
+
 def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem]:
     """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings.
 
     `complete` is False when an `Fn::Transform` may still add declarations.
     """
+    return intrinsic_check(template, complete)[0]
+
+
+def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Problem], Names]:
+    """`intrinsic_problems`, and the resources each resource's Properties name: the walk finds
+    them anyway, and later steps use them to skip resources that name nothing they look for."""
     declared = Declared.of(template, complete)
     problems: list[Problem] = []
-    graph: dict[str, set[str]] = {}
+    names: Names = {}
+    graph: dict[str, AbstractSet[str]] = {}
     for rid, resource in template["Resources"].items():
         walk = _Walk(declared, rid)
         walk.visit(resource.get("Properties", {}), ("Properties",))
         found = _attribute_problems(declared, rid, resource)
         depends = resource.get("DependsOn", [])
         listed = [] if found else [depends] if isinstance(depends, str) else depends
-        graph[rid] = walk.names | set(listed)
+        names[rid] = walk.names or NONE
+        graph[rid] = names[rid] | set(listed) if listed else names[rid]
         problems += walk.problems + found
     for section in ("Conditions", "Outputs"):
         walk = _Walk(declared, None)
@@ -196,7 +207,7 @@ def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem
         if declared.complete and undeclared:
             message = f"names condition {_cut(str(condition))!r}, which is not declared"
             problems.append(error("SL016", message, None, f"Outputs.{name}.Condition"))
-    return problems + cycle_problems(graph)
+    return problems + cycle_problems(graph), names
 
 
 def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) -> list[Problem]:
@@ -221,7 +232,7 @@ def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) 
     return problems
 
 
-def cycle_problems(graph: dict[str, set[str]]) -> list[Problem]:
+def cycle_problems(graph: Mapping[str, AbstractSet[str]]) -> list[Problem]:
     """One SL019 per group of resources that depend on each other in a cycle."""
     order = {rid: i for i, rid in enumerate(graph)}
     groups = [g for g in _components(graph, order) if len(g) > 1 or g[0] in graph[g[0]]]
@@ -231,7 +242,9 @@ def cycle_problems(graph: dict[str, set[str]]) -> list[Problem]:
     ]
 
 
-def _components(graph: dict[str, set[str]], order: dict[str, int]) -> Iterator[list[str]]:
+def _components(
+    graph: Mapping[str, AbstractSet[str]], order: dict[str, int]
+) -> Iterator[list[str]]:
     """Strongly connected components (Tarjan), iteratively: templates may hold 500 resources."""
 
     def successors(node: str) -> Iterator[str]:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, error
 
@@ -28,8 +27,7 @@ ENVIRONMENT = {
 }
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     alias_name: str = "live"
     version_retention: str = "Retain"
     strict: bool = False
@@ -99,7 +97,7 @@ def _apply(
                 problems.append(error("SL010", f"{key} must be true or false", resource, at))
             else:
                 changes[key.lower()] = flag
-    return replace(settings, **changes), problems
+    return settings._replace(**changes), problems
 
 
 def template_settings(

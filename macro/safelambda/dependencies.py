@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import packagedata
 from .intrinsics import FUNCTIONS, Path, function_of, getatt_parts, sub_parts, sub_references
@@ -78,8 +78,7 @@ PINNED: dict[str, Callable[[str], bool]] = {
 }
 
 
-@dataclass(frozen=True)
-class Unknown:
+class Unknown(NamedTuple):
     """A value the hash cannot see: `what` names it (never its value), `path` where it is used."""
 
     path: Path

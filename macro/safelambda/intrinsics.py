@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 Path = tuple[str | int, ...]
 
@@ -62,8 +61,7 @@ def render_path(path: Path) -> str:
     return out
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """`target` named through `form` (Ref, GetAtt or Sub); `attribute` None means the Ref value."""
 
     target: str
@@ -176,8 +174,7 @@ def _add_names(node: dict[str, Any], found: set[str], stack: list[Any]) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Retarget:
+class Retarget(NamedTuple):
     """Where references to one function should point instead.
 
     `whole` replaces a value that is exactly the function's ARN or name (e.g. `Ref` of the alias);

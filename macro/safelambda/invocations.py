@@ -9,8 +9,7 @@ checked here too. Used by `safelambda check` and `safelambda.testing`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import catalog
 from .intrinsics import SUB_VARIABLE, Path, function_of, getatt_parts, render_path, sub_parts
@@ -26,8 +25,7 @@ QUALIFIED_BY_TYPE = frozenset({"AWS::Lambda::Alias", "AWS::Lambda::Version"})
 LATEST = "$LATEST"
 
 
-@dataclass(frozen=True)
-class Invocation:
+class Invocation(NamedTuple):
     """One place in `resource` at `path` that invokes `function` through `target`."""
 
     resource: str

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import packagedata
 from .errors import Problem, error
@@ -35,8 +35,7 @@ PARTITION = re.compile(r"aws(?:-[a-z]+)*")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True)
-class Build:
+class Build(NamedTuple):
     arn: str  # unversioned, with ${AWS::Partition} / ${AWS::Region}
     version: int
 
@@ -54,8 +53,7 @@ class Build:
         return (match.group(1), match.group(2)) if match else ("", "")
 
 
-@dataclass(frozen=True)
-class Exception_:
+class Exception_(NamedTuple):
     partition: str | None = None
     regions: tuple[str, ...] = ()
     architectures: tuple[str, ...] = ARCHITECTURES
@@ -71,8 +69,7 @@ class Exception_:
         )
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     name: str
     builds: Mapping[str, Build]
     partitions: tuple[str, ...] = ("aws",)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import catalog, iam, permissions, qualifier
-from .intrinsics import Path, Targets, invokes, names_in, references, retarget
+from .intrinsics import Path, Targets, invokes, references, retarget
 from .place import Context, Place, unrewritten
 from .template import properties
 from .work import PlanTargets, Rewrite, Work
@@ -104,7 +104,7 @@ def run(work: Work) -> None:
 def _report_leftovers(work: Work, context: Context, resource_id: str, handled: list[Path]) -> None:
     resource = work.resources[resource_id]
     props = properties(resource)
-    if work.plans.keys().isdisjoint(names_in(props)):
+    if not work.may_name(resource_id, work.plans):
         return
     for path, reference in references(props, ("Properties",)):
         if reference.target not in work.plans or not invokes(reference):

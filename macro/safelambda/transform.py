@@ -15,7 +15,7 @@ from .config import template_settings
 from .errors import Severity, TransformError, error
 from .report import Report
 from .resolve import DeployContext, Resolver
-from .template import RESOURCE_LIMIT, private_copy
+from .template import RESOURCE_LIMIT, checked_copy
 from .work import Work
 
 Step = Callable[[Work], None]
@@ -39,7 +39,7 @@ def transform(
     `context` is what CloudFormation tells the macro (region, account, parameter values);
     `parameters` are the transform's own parameters; `environ` the macro's settings.
     """
-    template, problems = private_copy(fragment)
+    template, problems, names = checked_copy(fragment)
     if problems:
         raise TransformError(problems)
     context = context or DeployContext()
@@ -48,7 +48,7 @@ def transform(
     settings, problems = template_settings(own, parameters or {}, environ or {})
     if problems:
         raise TransformError(problems)
-    work = Work(template, Resolver(template, context), settings)
+    work = Work(template, Resolver(template, context), settings, names=names)
     for step in STEPS:
         step(work)
     if len(work.resources) > RESOURCE_LIMIT:

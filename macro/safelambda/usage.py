@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 ANY = "*"  # a service we cannot name: matches every principal
 URL = "function-url"  # Function URLs are granted with lambda:InvokeFunctionUrl, not a service
@@ -19,6 +20,7 @@ SUFFIX = re.compile(r"\.(amazonaws\.com(\.cn)?|amazon\.com|c2s\.ic\.gov|sc2s\.sg
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 
 
+@lru_cache(maxsize=256)  # a few types per template, asked once per reference
 def services_of(resource_type: str) -> str:
     """The service of a resource type, as `principal_service` names it: `AWS::SNS::Topic` -> sns."""
     if resource_type == "AWS::Lambda::Url":

@@ -143,6 +143,8 @@ def _resources(
     new = [(plan.version_id, version)]
     if plan.adopted_alias:
         work.resources[plan.alias_id] = alias
+        if work.names is not None:
+            work.names.pop(plan.alias_id, None)
     else:
         new.append((plan.alias_id, alias))
     for rid, _ in new:
@@ -171,7 +173,8 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
         work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
     for rid in list(work.resources):
         resource = work.resources[rid]
-        if not renames.keys().isdisjoint(names_in(resource)):
+        rest = {k: v for k, v in resource.items() if k != "Properties"}
+        if work.may_name(rid, renames) or not renames.keys().isdisjoint(names_in(rest)):
             resource = work.resources[rid] = rename(resource, renames)
         depends = resource.get("DependsOn")
         if isinstance(depends, str):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import Problem
-from .intrinsics import Change, Retarget
+from .intrinsics import Change, Retarget, names_in
 from .resolve import Resolver
 
 
@@ -69,8 +69,7 @@ class PlanTargets(Mapping[str, Retarget]):
         return len(self.plans)
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(NamedTuple):
     resource: str
     change: Change
 
@@ -85,8 +84,22 @@ class Work:
     plans: dict[str, FunctionPlan] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rewrites: list[Rewrite] = field(default_factory=list)
+    # The functions and Versions each input resource's Properties name (from the input checks),
+    # or None.
+    # Rewrites only point a function's references at its alias or version, never add a name,
+    # so a resource that named no function then names none now; steps that add or replace a
+    # resource drop its entry.
+    names: dict[str, tuple[str, ...]] | None = None
 
     @property
     def resources(self) -> dict[str, Any]:
         resources: dict[str, Any] = self.template["Resources"]
         return resources
+
+    def may_name(self, resource_id: str, wanted: Collection[str]) -> bool:
+        """False only when the resource's Properties surely name none of `wanted`."""
+        known = None if self.names is None else self.names.get(resource_id)
+        if known is not None:
+            return any(name in wanted for name in known)
+        props = self.resources[resource_id].get("Properties")
+        return isinstance(props, dict) and not names_in(props).isdisjoint(wanted)
