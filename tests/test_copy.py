@@ -1,4 +1,5 @@
-"""The private copy every step edits: independent of the caller's, depth-bounded, size-checked."""
+"""The template the steps edit: the caller's never changes, what no step changes stays shared,
+and the input is depth-bounded and size-checked first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 
 from helpers import SAMPLES, function, template
 from safelambda import TransformError, cli, transform
-from safelambda.template import DEPTH_LIMIT, TEMPLATE_LIMIT, json_size, private_copy
+from safelambda.config import Settings
+from safelambda.resolve import DeployContext, Resolver
+from safelambda.template import BATCH, DEPTH_LIMIT, TEMPLATE_LIMIT, checked, json_size
+from safelambda.work import Work
 
 
 def nested(levels: int) -> Any:
@@ -47,22 +51,70 @@ def test_a_function_property_at_the_depth_limit_is_hashed_without_recursion_trou
     assert "FnAliaslive" in transform(doc).template["Resources"]
 
 
-def _containers(value: Any) -> list[int]:
-    if isinstance(value, dict):
-        return [id(value), *(i for v in value.values() for i in _containers(v))]
-    if isinstance(value, list):
-        return [id(value), *(i for v in value for i in _containers(v))]
-    return []
+def test_a_cycle_is_too_deep_not_a_crash() -> None:
+    doc = template(Fn=function())
+    loop: dict[str, Any] = {}
+    loop["Again"] = loop
+    doc["Metadata"] = {"Loop": loop}
+    assert codes(doc) == ["SL009"]
 
 
-def test_the_copy_shares_no_container_and_no_mutable_leaf_with_the_input() -> None:
+def test_the_steps_get_their_own_top_level_and_resources_mappings_and_nothing_else() -> None:
     doc = template(Fn=function({"Tags": [{"Key": "team", "Value": "orders"}]}))
-    doc["Metadata"] = {"Opaque": bytearray(b"kept apart")}
-    copied, problems = private_copy(doc)
+    doc["Metadata"] = {"Team": "orders"}
+    mine, problems, _ = checked(doc)
     assert problems == []
-    assert copied == doc
-    assert set(_containers(copied)).isdisjoint(_containers(doc))
-    assert copied["Metadata"]["Opaque"] is not doc["Metadata"]["Opaque"]
+    assert mine == doc
+    assert mine is not doc and mine["Resources"] is not doc["Resources"]
+    assert mine["Resources"]["Fn"] is doc["Resources"]["Fn"]
+    assert mine["Metadata"] is doc["Metadata"]
+
+
+def test_edit_copies_only_the_containers_on_the_way_to_the_change_and_each_once() -> None:
+    doc = template(
+        Fn=function(
+            {"Environment": {"Variables": {"A": "1"}}, "Tags": [{"Key": "k", "Value": "v"}]}
+        )
+    )
+    before = json.dumps(doc)
+    mine = checked(doc).template
+    work = Work(mine, Resolver(mine, DeployContext()), Settings())
+    variables = work.edit("Fn", ("Properties", "Environment", "Variables"))
+    variables["B"] = "2"
+    assert work.edit("Fn", ("Properties", "Environment", "Variables")) is variables
+    work.edit("Fn", ("Properties", "Tags", 0))["Value"] = "w"
+    work.edit("Fn", ("Metadata", "New"))["Made"] = True  # missing mappings are created
+    assert json.dumps(doc) == before
+    edited, original = mine["Resources"]["Fn"], doc["Resources"]["Fn"]
+    assert edited["Properties"]["Environment"]["Variables"] == {"A": "1", "B": "2"}
+    assert edited["Properties"]["Tags"] == [{"Key": "k", "Value": "w"}]
+    assert edited["Metadata"] == {"New": {"Made": True}}
+    assert edited["Properties"]["Code"] is original["Properties"]["Code"]
+
+
+# Every sample SafeLambda reads directly: SAM sources are represented by their expansions.
+EXPANDED = [
+    pytest.param(doc, id=f"{path.parent.name}-{path.stem}")
+    for path in sorted(SAMPLES.glob("*/*.yaml"))
+    if "AWS::Serverless::" not in json.dumps(doc := cli.load_template(str(path)), default=str)
+]
+
+
+@pytest.mark.parametrize("doc", EXPANDED)
+def test_a_transform_never_changes_its_input_and_shares_what_it_left_alone(doc: Any) -> None:
+    before = json.dumps(doc, default=str)
+    after = transform(doc).template
+    assert json.dumps(doc, default=str) == before
+    # The versions step writes every function's marker and builds its Version and Alias anew;
+    # any other resource it or a later step did not change is the input's own object.
+    rebuilt = ("AWS::Lambda::Function", "AWS::Lambda::Version", "AWS::Lambda::Alias")
+    unchanged = [
+        rid
+        for rid, r in doc["Resources"].items()
+        if after["Resources"].get(rid) == r and r["Type"] not in rebuilt
+    ]
+    assert unchanged
+    assert all(after["Resources"][rid] is doc["Resources"][rid] for rid in unchanged)
 
 
 TEMPLATES = [
@@ -71,6 +123,10 @@ TEMPLATES = [
 ] + [
     pytest.param({"Resources": {}}, id="no-resources"),
     pytest.param({"Resources": "oops", "Outputs": {1: "non-string key"}}, id="odd"),
+    pytest.param(
+        template(**{f"Queue{i}": {"Type": "AWS::SQS::Queue"} for i in range(2 * BATCH + 3)}),
+        id="several-batches",
+    ),
 ]
 
 

@@ -59,7 +59,7 @@ def _extend(place: Place, statement: Any, path: Path) -> None:
         if changes and not _wildcarded(item) and new not in items and new not in added:
             added.append(new)
     if added:
-        statement["Resource"] = items + added
+        place.work.edit(place.resource_id, ("Properties", *path))["Resource"] = items + added
         where = ("Properties", *path, "Resource")
         place.work.rewrites.append(Rewrite(place.resource_id, (where, resources, items + added)))
 

@@ -49,7 +49,7 @@ def run(work: Work) -> None:
         new = _plan(planner, props, requested)
         work.problems += dict.fromkeys(planner.problems)  # each arch branch may find the same
         if planner.changed:
-            resource["Properties"] = {**props, "Layers": new}
+            work.edit(logical_id)["Properties"] = {**props, "Layers": new}
 
 
 def _plan(planner: Planner, props: dict[str, Any], requested: list[str]) -> Any:

@@ -8,7 +8,6 @@ from typing import Any
 from .catalog import Entry
 from .errors import error, warning
 from .intrinsics import Path, function_of, references, render_path, retargeted
-from .template import properties
 from .usage import ANY, Usage
 from .work import PlanTargets, Work
 
@@ -54,9 +53,7 @@ class Place:
         return render_path(("Properties", *self.path))
 
     def set(self, value: Any) -> None:
-        container: Any = properties(self.work.resources[self.resource_id])
-        for part in self.path[:-1]:
-            container = container[part]
+        container = self.work.edit(self.resource_id, ("Properties", *self.path[:-1]))
         container[self.path[-1]] = value
         self.value = value
 

@@ -56,10 +56,8 @@ def run(place: Place) -> None:
     except _Mixed:
         _cannot(place, bare, path, "it names several functions, and one qualifier cannot fit")
         return
-    _set(props, path, new)
-    _depend_on(
-        place.work.resources[place.resource_id], [place.work.plans[f].alias_id for f in bare]
-    )
+    place.work.edit(place.resource_id, ("Properties", *path[:-1]))[path[-1]] = new
+    _depend_on(place, [place.work.plans[f].alias_id for f in bare])
     for fid in bare:
         place.usage.invokes_alias(fid, place.type)
     old = None if current is MISSING else current
@@ -125,18 +123,9 @@ def _blocked(props: dict[str, Any], path: Path) -> bool:
     return False
 
 
-def _set(props: dict[str, Any], path: Path, value: Any) -> None:
-    node: Any = props
-    for part in path[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
-        node = node[part]
-    node[path[-1]] = value
-
-
-def _depend_on(resource: dict[str, Any], ids: list[str]) -> None:
-    depends = resource.get("DependsOn")
+def _depend_on(place: Place, ids: list[str]) -> None:
+    depends = place.work.resources[place.resource_id].get("DependsOn")
     listed = [depends] if isinstance(depends, str) else list(depends or [])
     missing = [i for i in dict.fromkeys(ids) if i not in listed]
     if missing:
-        resource["DependsOn"] = listed + missing
+        place.work.edit(place.resource_id)["DependsOn"] = listed + missing

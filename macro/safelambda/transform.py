@@ -1,8 +1,8 @@
 """The pipeline: one pure function shared by the Lambda handler and the CLI.
 
 Steps, in DESIGN.md's order: read settings, resolve (lazily, through `Resolver`), layers, hash and
-version, rewrite references, report. The caller's template is never mutated: the steps work on a
-private deep copy.
+version, rewrite references, report. The caller's template is never mutated: the steps change
+only copies of what they change (`Work.edit`), and the result shares the rest with the input.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .config import template_settings
 from .errors import Severity, TransformError, error
 from .report import Report
 from .resolve import DeployContext, Resolver
-from .template import RESOURCE_LIMIT, checked_copy
+from .template import RESOURCE_LIMIT, checked
 from .work import Work
 
 Step = Callable[[Work], None]
@@ -38,8 +38,10 @@ def transform(
 
     `context` is what CloudFormation tells the macro (region, account, parameter values);
     `parameters` are the transform's own parameters; `environ` the macro's settings.
+    `fragment` is never changed. The result shares every value no step changed with it, so
+    deep-copy the result before changing it in place if `fragment` must stay as it is.
     """
-    template, problems, names = checked_copy(fragment)
+    template, problems, names = checked(fragment)
     if problems:
         raise TransformError(problems)
     context = context or DeployContext()

@@ -82,10 +82,10 @@ def _hash(
         document["Version"] = work.resolver.resolve(version_properties)
     plan.digest = hashing.content_hash(resolved, document)
     plan.version_id = f"{plan.logical_id}Version{plan.digest[: hashing.ID_LENGTH]}"
-    _mark(work, plan, resource, own.get("Description"))
+    _mark(work, plan, own.get("Description"))
 
 
-def _mark(work: Work, plan: FunctionPlan, resource: dict[str, Any], user: Any) -> None:
+def _mark(work: Work, plan: FunctionPlan, user: Any) -> None:
     description = hashing.with_marker(user, plan.digest)
     if isinstance(description, str) and len(description) > hashing.DESCRIPTION_LIMIT:
         work.problems.append(
@@ -97,10 +97,7 @@ def _mark(work: Work, plan: FunctionPlan, resource: dict[str, Any], user: Any) -
                 "Properties.Description",
             )
         )
-    props = properties(resource)
-    if "Properties" not in resource:
-        resource["Properties"] = props
-    props["Description"] = description
+    work.edit(plan.logical_id, ("Properties",))["Description"] = description
 
 
 def _take_over(work: Work, plan: FunctionPlan, existing: takeover.Existing) -> dict[str, str]:
@@ -177,7 +174,7 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
         if work.may_name(rid, renames) or not renames.keys().isdisjoint(names_in(rest)):
             resource = work.resources[rid] = rename(resource, renames)
         depends = resource.get("DependsOn")
-        if isinstance(depends, str):
-            resource["DependsOn"] = renames.get(depends, depends)
-        elif isinstance(depends, list):
-            resource["DependsOn"] = [renames.get(d, d) for d in depends]
+        if isinstance(depends, str) and depends in renames:
+            work.edit(rid)["DependsOn"] = renames[depends]
+        elif isinstance(depends, list) and not renames.keys().isdisjoint(depends):
+            work.edit(rid)["DependsOn"] = [renames.get(d, d) for d in depends]

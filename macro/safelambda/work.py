@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import Problem
-from .intrinsics import Change, Retarget, names_in
+from .intrinsics import Change, Path, Retarget, names_in
 from .resolve import Resolver
 
 
@@ -76,7 +76,12 @@ class Rewrite(NamedTuple):
 
 @dataclass
 class Work:
-    """A private copy of the template and everything learnt about it so far."""
+    """The template being processed and everything learnt about it so far.
+
+    `template` and its Resources mapping are the transform's own; each resource is the caller's
+    until a step changes it through `edit`, which copies only what lies on the way to the
+    change. The output shares everything else with the input, which is never changed.
+    """
 
     template: dict[str, Any]
     resolver: Resolver
@@ -90,6 +95,7 @@ class Work:
     # so a resource that named no function then names none now; steps that add or replace a
     # resource drop its entry.
     names: dict[str, tuple[str, ...]] | None = None
+    owned: set[int] = field(default_factory=set)  # ids of the containers `edit` has copied
 
     @property
     def resources(self) -> dict[str, Any]:
@@ -103,3 +109,29 @@ class Work:
             return any(name in wanted for name in known)
         props = self.resources[resource_id].get("Properties")
         return isinstance(props, dict) and not names_in(props).isdisjoint(wanted)
+
+    def edit(self, resource_id: str, path: Path = ()) -> Any:
+        """The dict or list at `path` in the resource, safe to change in place.
+
+        Each container on the way is copied the first time it is edited (missing mappings are
+        created), so the caller's template never changes and untouched values stay shared.
+        """
+        node: Any = self.resources[resource_id]
+        if id(node) not in self.owned:
+            node = self.resources[resource_id] = self._own(node)
+        for part in path:
+            child = node.get(part, {}) if isinstance(node, dict) else node[part]
+            if id(child) not in self.owned:
+                child = node[part] = self._own(child)
+            node = child
+        return node
+
+    def _own(self, container: Any) -> Any:
+        if isinstance(container, dict):
+            copied: Any = dict(container)
+        elif isinstance(container, list):
+            copied = list(container)
+        else:  # the steps edit only mappings and lists they have checked
+            raise TypeError(f"cannot edit a {type(container).__name__} in place")
+        self.owned.add(id(copied))
+        return copied
