@@ -52,10 +52,9 @@ def _extend(place: Place, statement: Any, path: Path) -> None:
         return
     resources = statement["Resource"]
     items = resources if isinstance(resources, list) else [resources]
-    targets = {fid: plan.retarget_alias for fid, plan in place.work.plans.items()}
     added: list[Any] = []
     for item in items:
-        new, changes = retarget(item, targets)
+        new, changes, _ = retarget(item, place.context.alias)
         if changes and not _wildcarded(item) and new not in items and new not in added:
             added.append(new)
     if added:

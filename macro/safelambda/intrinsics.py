@@ -7,7 +7,7 @@ go in, new values come out; nothing is mutated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, NamedTuple
 
 Path = tuple[str | int, ...]
@@ -107,11 +107,16 @@ def sub_references(text: str, local: dict[str, Any]) -> Iterator[Reference]:
         yield Reference(resource, attribute or None, "Sub")
 
 
-def references(value: Any, path: Path = ()) -> Iterator[tuple[Path, Reference]]:
-    """Every resource reference inside `value`, with its path (depth-first, document order)."""
+def references(
+    value: Any, path: Path = (), skip: Collection[Path] = ()
+) -> Iterator[tuple[Path, Reference]]:
+    """Every resource reference inside `value`, with its path (depth-first, document order),
+    except inside the values at the paths in `skip`."""
     stack: list[tuple[Path, Any]] = [(path, value)]
     while stack:
         here, node = stack.pop()
+        if skip and here in skip:
+            continue
         if isinstance(node, list):
             stack.extend((here + (i,), item) for i, item in reversed(list(enumerate(node))))
             continue
@@ -129,8 +134,10 @@ def references(value: Any, path: Path = ()) -> Iterator[tuple[Path, Reference]]:
         if name == "Fn::Sub":
             sub = sub_parts(node[name])
             if sub:
-                for reference in sub_references(sub[0], sub[1]):
-                    yield here + (name,), reference
+                text_path = here + (name,)
+                if not (skip and text_path in skip):
+                    for reference in sub_references(sub[0], sub[1]):
+                        yield text_path, reference
                 stack.append((here + (name, 1), sub[1]))
                 continue
         stack.extend((here + (k,), v) for k, v in reversed(list(node.items())))
@@ -267,6 +274,12 @@ class _Rewriter:
         return SUB_VARIABLE.sub(replace, text)
 
 
+class Retargeted(NamedTuple):
+    value: Any  # the new value; the input is untouched
+    changes: list[Change]
+    functions: list[str]  # the functions of `targets` pointed elsewhere, in document order
+
+
 def retarget(
     value: Any,
     targets: Targets,
@@ -274,16 +287,16 @@ def retarget(
     wants: Callable[[Path], bool] | None = None,
     *,
     embedded: bool = False,
-) -> tuple[Any, list[Change]]:
+) -> Retargeted:
     """Point invocation references (`Ref`, `.Arn`) to the functions in `targets` elsewhere.
 
     Walks through `Fn::If`, `Fn::Select`, `Fn::Join` and both `Fn::Sub` forms. `wants(path)`
     may veto single places. `embedded` treats `value` as text spliced into a longer string (a
-    name becomes `name:alias`). Returns the new value (the input is untouched) and the changes.
+    name becomes `name:alias`).
     """
     rewriter = _Rewriter(targets, wants or (lambda _path: True))
     new = rewriter.value(value, path, embedded=embedded)
-    return new, rewriter.changes
+    return Retargeted(new, rewriter.changes, list(rewriter.retargeted))
 
 
 def retargeted(value: Any, targets: Targets) -> list[str]:

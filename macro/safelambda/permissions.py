@@ -12,7 +12,6 @@ it cannot see, a caller outside the template), the permission moves and an unqua
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from .errors import Problem, error, warning
@@ -65,8 +64,7 @@ def follow(work: Work, context: Context) -> None:
 def _follow(
     work: Work, context: Context, resource_id: str, places: list[Place]
 ) -> tuple[str, dict[str, Any]] | None:
-    resource = work.resources[resource_id]
-    original = copy.deepcopy(resource)
+    resource = original = work.keep(resource_id)
     service = _service(work, resource)
     functions = list(dict.fromkeys(f for place in places for f in place.functions()))
     move = [f for f in functions if context.usage.alias_used(f, service)]
@@ -84,7 +82,7 @@ def _follow(
         return None
     targets = {f: work.plans[f].retarget_alias for f in move}
     for place in places:
-        new, changes = retarget(place.value, targets, ("Properties", *place.path))
+        new, changes, _ = retarget(place.value, targets, ("Properties", *place.path))
         if changes:
             place.set(new)
             work.rewrites += [Rewrite(resource_id, change) for change in changes]

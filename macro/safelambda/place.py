@@ -16,6 +16,8 @@ from .work import PlanTargets, Work
 class Context:
     """What the reference step learns while it walks the template."""
 
+    alias: PlanTargets  # where references to each function point: its alias
+    version: PlanTargets  # or its Version
     usage: Usage = field(default_factory=Usage)
     permissions: list[Place] = field(default_factory=list)
     kept: list[Place] = field(default_factory=list)  # unqualified permission copies already made
@@ -25,7 +27,11 @@ class Context:
 
     @classmethod
     def of(cls, work: Work) -> Context:
-        context = cls(order={fid: i for i, fid in enumerate(work.plans)})
+        context = cls(
+            order={fid: i for i, fid in enumerate(work.plans)},
+            alias=PlanTargets(work.plans, lambda plan: plan.retarget_alias),
+            version=PlanTargets(work.plans, lambda plan: plan.retarget_version),
+        )
         for fid, plan in work.plans.items():
             context.owner[plan.alias_id] = context.owner[plan.version_id] = fid
         return context
@@ -60,8 +66,7 @@ class Place:
     def functions(self, value: Any = None) -> list[str]:
         """Functions this value invokes unqualified (the ones retargeting would change)."""
         value = self.value if value is None else value
-        targets = PlanTargets(self.work.plans, lambda plan: plan.retarget_alias)
-        return sorted(retargeted(value, targets), key=self.context.order.__getitem__)
+        return sorted(retargeted(value, self.context.alias), key=self.context.order.__getitem__)
 
     def aliased(self, value: Any) -> list[str]:
         """Functions whose alias or Version this value names."""

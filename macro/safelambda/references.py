@@ -14,25 +14,24 @@ from . import catalog, iam, permissions, qualifier
 from .intrinsics import Path, Targets, invokes, references, retarget
 from .place import Context, Place, unrewritten
 from .template import properties
-from .work import PlanTargets, Rewrite, Work
+from .work import Rewrite, Work
 
 Action = Callable[[Place], None]
 
 
-def _alias_targets(work: Work) -> Targets:
-    return PlanTargets(work.plans, lambda plan: plan.retarget_alias)
+def _alias_targets(context: Context) -> Targets:
+    return context.alias
 
 
-def _version_targets(work: Work) -> Targets:
-    return PlanTargets(work.plans, lambda plan: plan.retarget_version)
+def _version_targets(context: Context) -> Targets:
+    return context.version
 
 
-def _point_at(targets: Callable[[Work], Targets], embedded: bool = False) -> Action:
+def _point_at(targets: Callable[[Context], Targets], embedded: bool = False) -> Action:
     def action(place: Place) -> None:
         work = place.work
-        bare = place.functions()
-        new, changes = retarget(
-            place.value, targets(work), ("Properties", *place.path), embedded=embedded
+        new, changes, bare = retarget(
+            place.value, targets(place.context), ("Properties", *place.path), embedded=embedded
         )
         if changes:
             place.set(new)
@@ -90,26 +89,32 @@ def run(work: Work) -> None:
     if not work.plans:
         return
     context = Context.of(work)
+    # Functions, and the aliases and Versions that stand for them: a resource whose Properties
+    # name none of these invokes none, and only places stored outside the template concern it.
+    # Unknown when an Fn::Transform hides part of the template: then every resource is read.
+    relevant = work.plans.keys() | context.owner.keys()
     for resource_id, resource in list(work.resources.items()):
         props = properties(resource)
-        handled: list[Path] = []
+        handled: set[Path] = set()
+        names_nothing = work.names is not None and not work.may_name(resource_id, relevant)
         for entry in catalog.entries_for(resource["Type"]):
+            if names_nothing and entry.action != "HIDDEN":
+                continue
             for path, value in catalog.expand(props, entry.path):
                 ACTIONS[entry.action](Place(work, context, resource_id, entry, path, value))
-                handled.append(("Properties", *path))
-        _report_leftovers(work, context, resource_id, handled)
+                handled.add(("Properties", *path))
+        if not names_nothing:
+            _report_leftovers(work, context, resource_id, handled)
     permissions.follow(work, context)
 
 
-def _report_leftovers(work: Work, context: Context, resource_id: str, handled: list[Path]) -> None:
+def _report_leftovers(work: Work, context: Context, resource_id: str, handled: set[Path]) -> None:
     resource = work.resources[resource_id]
     props = properties(resource)
     if not work.may_name(resource_id, work.plans):
         return
-    for path, reference in references(props, ("Properties",)):
+    for path, reference in references(props, ("Properties",), skip=handled):
         if reference.target not in work.plans or not invokes(reference):
-            continue
-        if any(path[: len(done)] == done for done in handled):
             continue
         context.usage.invokes_bare(reference.target, resource["Type"])
         where = catalog.Entry(resource["Type"], (), "REPORT", (), "not in the catalog")

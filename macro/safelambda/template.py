@@ -13,8 +13,10 @@ TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passe
 RESOURCE_LIMIT = 500
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 FUNCTION = "AWS::Lambda::Function"
-NAMED = frozenset({FUNCTION, "AWS::Lambda::Version"})  # what `Work.may_name` is asked about
+# What `Work.may_name` is asked about: functions, and the Versions and Aliases that stand for them.
+NAMED = frozenset({FUNCTION, "AWS::Lambda::Version", "AWS::Lambda::Alias"})
 TRANSFORM_KEY = '"Fn::Transform"'
+CONTAINERS = (dict, list)  # a tuple: isinstance with `dict | list` is twice as slow
 BATCH = 64  # resources encoded at once when measuring the template's size
 _ENCODER = json.JSONEncoder(default=str)  # what json.dumps(value, default=str) uses
 # Sections SafeLambda reads or writes besides Resources (it adds its report to Metadata).
@@ -59,7 +61,7 @@ def _too_deep(template: dict[str, Any]) -> bool:
             child
             for node in level
             for child in (node.values() if isinstance(node, dict) else node)
-            if isinstance(child, dict | list)
+            if isinstance(child, CONTAINERS)
         ]
         if not level:
             return False

@@ -173,6 +173,8 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
         rest = {k: v for k, v in resource.items() if k != "Properties"}
         if work.may_name(rid, renames) or not renames.keys().isdisjoint(names_in(rest)):
             resource = work.resources[rid] = rename(resource, renames)
+            if work.names is not None:
+                work.names.pop(rid, None)  # it names SafeLambda's Version now
         depends = resource.get("DependsOn")
         if isinstance(depends, str) and depends in renames:
             work.edit(rid)["DependsOn"] = renames[depends]

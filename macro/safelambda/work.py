@@ -45,7 +45,8 @@ class PlanTargets(Mapping[str, Retarget]):
     """Where references to each planned function point, picked when a reference names one.
 
     Costs nothing to build: building a dict over every plan for each catalogued place made the
-    rewrite step quadratic in the number of functions.
+    rewrite step quadratic in the number of functions. Each function's target is made once,
+    when first asked for, so build it only after the plans are final.
     """
 
     def __init__(
@@ -53,14 +54,23 @@ class PlanTargets(Mapping[str, Retarget]):
     ) -> None:
         self.plans = plans
         self.pick = pick
+        self.made: dict[str, Retarget] = {}
 
     def __getitem__(self, function: str) -> Retarget:
-        return self.pick(self.plans[function])
+        found: Retarget | None = self.get(function)
+        if found is None:
+            raise KeyError(function)
+        return found
 
     def get(self, function: str, default: Any = None) -> Any:
         # Mapping.get goes through a KeyError for every name that is not a function.
-        plan = self.plans.get(function)
-        return default if plan is None else self.pick(plan)
+        found = self.made.get(function)
+        if found is None:
+            plan = self.plans.get(function)
+            if plan is None:
+                return default
+            found = self.made[function] = self.pick(plan)
+        return found
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.plans)
@@ -106,7 +116,7 @@ class Work:
         """False only when the resource's Properties surely name none of `wanted`."""
         known = None if self.names is None else self.names.get(resource_id)
         if known is not None:
-            return any(name in wanted for name in known)
+            return any(map(wanted.__contains__, known))
         props = self.resources[resource_id].get("Properties")
         return isinstance(props, dict) and not names_in(props).isdisjoint(wanted)
 
@@ -125,6 +135,18 @@ class Work:
                 child = node[part] = self._own(child)
             node = child
         return node
+
+    def keep(self, resource_id: str) -> dict[str, Any]:
+        """The resource as it is now, kept so: later edits copy what they change again."""
+        resource: dict[str, Any] = self.resources[resource_id]
+        stack: list[Any] = [resource]
+        while stack:
+            node = stack.pop()
+            self.owned.discard(id(node))
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, (dict, list)):
+                    stack.append(child)
+        return resource
 
     def _own(self, container: Any) -> Any:
         if isinstance(container, dict):
