@@ -35,6 +35,7 @@ PSEUDO = frozenset(
         "AWS::URLSuffix",
     }
 )
+CONTAINERS = (dict, list)
 NAME_LIMIT = 64  # names echoed in messages are cut here: they come from the template, not values
 
 
@@ -98,6 +99,10 @@ class Declared(NamedTuple):
         return cls(keys("Resources"), parameters, keys("Conditions"), complete, parameters | PSEUDO)
 
 
+class _Unclean(Exception):
+    """`_Walk.scan` met a problem: `_Walk.visit` will say what and where."""
+
+
 class _Walk:
     """Visits every intrinsic of one value, collecting problems and the resources it names."""
 
@@ -106,6 +111,37 @@ class _Walk:
         self.resource = resource
         self.problems: list[Problem] = []
         self.names: set[str] = set()
+
+    @classmethod
+    def of(cls, declared: Declared, resource: str | None, value: Any, path: Path) -> _Walk:
+        """The walk of `value`: first without paths, which is all almost every value needs, and
+        again with them only when there is a problem to place."""
+        walk = cls(declared, resource)
+        try:
+            walk.scan(value, path == ("Conditions",))
+        except _Unclean:
+            walk = cls(declared, resource)
+            walk.visit(value, path, path == ("Conditions",))
+        return walk
+
+    def scan(self, node: Any, conditions: bool) -> None:
+        """`visit` without building paths; raises `_Unclean` at the first problem."""
+        if isinstance(node, list):
+            for item in node:
+                if isinstance(item, CONTAINERS):
+                    self.scan(item, conditions)
+            return
+        if len(node) == 1:
+            (key,) = node
+            if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
+                self.function(key, node[key], None, conditions)
+                return
+            if conditions and key == "Condition":
+                self.function(key, node[key], None, conditions)
+                return
+        for value in node.values():
+            if isinstance(value, CONTAINERS):
+                self.scan(value, conditions)
 
     def visit(self, node: Any, path: Path, conditions: bool = False) -> None:
         if isinstance(node, list):
@@ -123,7 +159,7 @@ class _Walk:
         for key, value in node.items():
             self.visit(value, path + (key,), conditions)
 
-    def function(self, name: str, argument: Any, path: Path, conditions: bool) -> None:
+    def function(self, name: str, argument: Any, path: Path | None, conditions: bool) -> None:
         if name not in FUNCTIONS:
             self.fail("SL012", f"unknown intrinsic function {_cut(name)!r}", path)
         elif name in SHAPES and not SHAPES[name][0](argument):
@@ -133,9 +169,12 @@ class _Walk:
         if name == "Fn::Transform":
             return
         inner = conditions or name in ("Fn::And", "Fn::Or", "Fn::Not")
-        self.visit(argument, path, inner)
+        if path is not None:
+            self.visit(argument, path, inner)
+        elif isinstance(argument, CONTAINERS):
+            self.scan(argument, inner)
 
-    def names_in(self, name: str, argument: Any, path: Path) -> None:
+    def names_in(self, name: str, argument: Any, path: Path | None) -> None:
         if name == "Ref":
             self.named(argument, path, self.declared.referable)
         elif name == "Fn::GetAtt":
@@ -154,13 +193,15 @@ class _Walk:
                     "SL016", f"names condition {_cut(condition)!r}, which is not declared", path
                 )
 
-    def named(self, target: str, path: Path, also: frozenset[str]) -> None:
+    def named(self, target: str, path: Path | None, also: frozenset[str]) -> None:
         if target in self.declared.resources:
             self.names.add(target)
         elif self.declared.complete and target not in also:
             self.fail("SL016", f"names {_cut(target)!r}, which the template does not declare", path)
 
-    def fail(self, code: str, message: str, path: Path) -> None:
+    def fail(self, code: str, message: str, path: Path | None) -> None:
+        if path is None:
+            raise _Unclean
         self.problems.append(error(code, message, self.resource, render_path(path)))
 
 
@@ -189,8 +230,7 @@ def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Prob
     names: Names = {}
     graph: dict[str, AbstractSet[str]] = {}
     for rid, resource in template["Resources"].items():
-        walk = _Walk(declared, rid)
-        walk.visit(resource.get("Properties", {}), ("Properties",))
+        walk = _Walk.of(declared, rid, resource.get("Properties", {}), ("Properties",))
         found = _attribute_problems(declared, rid, resource)
         depends = resource.get("DependsOn", [])
         listed = [] if found else [depends] if isinstance(depends, str) else depends
@@ -198,9 +238,7 @@ def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Prob
         graph[rid] = names[rid] | set(listed) if listed else names[rid]
         problems += walk.problems + found
     for section in ("Conditions", "Outputs"):
-        walk = _Walk(declared, None)
-        walk.visit(template.get(section, {}), (section,), conditions=section == "Conditions")
-        problems += walk.problems
+        problems += _Walk.of(declared, None, template.get(section, {}), (section,)).problems
     for name, output in (template.get("Outputs") or {}).items():
         condition = output.get("Condition") if isinstance(output, dict) else None
         undeclared = isinstance(condition, str) and condition not in declared.conditions
@@ -254,8 +292,8 @@ def _components(
     low: dict[str, int] = {}
     stack: list[str] = []
     for root in order:
-        if root in index:
-            continue
+        if root in index or not graph[root]:
+            continue  # a resource that depends on nothing is in no cycle; others may reach it
         index[root] = low[root] = len(index)
         stack.append(root)
         work = [(root, successors(root))]

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from . import packagedata
@@ -119,12 +119,18 @@ class Catalog:
 
     def owners(self, layer_name: str, account: str) -> list[tuple[Family, str]]:
         """The (family, architecture) pairs whose build is this layer of this account."""
-        return [
-            (family, arch)
-            for family in self.families.values()
-            for arch, build in family.builds.items()
-            if build.name == layer_name and account in family.accounts()
-        ]
+        return list(self._owners.get((layer_name, account), ()))
+
+    @cached_property
+    def _owners(self) -> dict[tuple[str, str], list[tuple[Family, str]]]:
+        # Built once: matching every build's ARN per layer reference was a tenth of a transform.
+        index: dict[tuple[str, str], list[tuple[Family, str]]] = {}
+        for family in self.families.values():
+            accounts = family.accounts()
+            for arch, build in family.builds.items():
+                for account in accounts:
+                    index.setdefault((build.name, account), []).append((family, arch))
+        return index
 
 
 # -- reading and checking a mapping ----------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import catalog, iam, permissions, qualifier
-from .intrinsics import Path, Targets, invokes, references, retarget
+from .intrinsics import Path, Targets, invokes, names_in, references, retarget
 from .place import Context, Place, unrewritten
 from .template import properties
 from .work import Rewrite, Work
@@ -112,6 +112,11 @@ def _report_leftovers(work: Work, context: Context, resource_id: str, handled: s
     resource = work.resources[resource_id]
     props = properties(resource)
     if not work.may_name(resource_id, work.plans):
+        return
+    # Rewritten places name aliases now; what names a function outside the top-level properties
+    # handled whole (FunctionName, Body, ...) is found by a cheaper walk first.
+    rest = [v for k, v in props.items() if ("Properties", k) not in handled]
+    if names_in(rest).isdisjoint(work.plans):
         return
     for path, reference in references(props, ("Properties",), skip=handled):
         if reference.target not in work.plans or not invokes(reference):

@@ -23,6 +23,7 @@ from .template import properties
 
 VERSION = "AWS::Lambda::Version"
 ALIAS = "AWS::Lambda::Alias"
+GENERATED = re.compile(r"Version[0-9a-f]{10}")  # after the function's logical ID: SAM's Versions
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,13 @@ def survey(
     resources: dict[str, Any], owned: list[str], function_id: str, alias_name: str
 ) -> tuple[Existing, list[Problem]]:
     """The Versions and alias of `function_id` (`owned`: from `index`) SafeLambda takes over."""
-    generated = re.compile(re.escape(function_id) + r"Version[0-9a-f]{10}")
     mine = {rid: properties(resources[rid]) for rid in owned}
     versions = tuple(
-        rid for rid in mine if resources[rid]["Type"] == VERSION and generated.fullmatch(rid)
+        rid
+        for rid in mine
+        if resources[rid]["Type"] == VERSION
+        and rid.startswith(function_id)
+        and GENERATED.fullmatch(rid, len(function_id))
     )
     aliases = [rid for rid in mine if resources[rid]["Type"] == ALIAS]
     followers = [a for a in aliases if _version_of(mine[a].get("FunctionVersion")) in versions]

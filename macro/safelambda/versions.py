@@ -162,6 +162,13 @@ def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) 
     work.template["Resources"] = ordered
 
 
+# Resource attributes that hold no intrinsic function (or, for Properties, are known by
+# `Work.may_name`); DependsOn names resources as plain strings.
+PLAIN_ATTRIBUTES = frozenset(
+    {"Type", "Properties", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy"}
+)
+
+
 def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
     """Point every mention of a replaced Version at SafeLambda's: `FunctionVersion` of aliases,
     CodeDeploy hooks, Lambda@Edge associations, `DependsOn`, Outputs."""
@@ -170,8 +177,10 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
         work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
     for rid in list(work.resources):
         resource = work.resources[rid]
-        rest = {k: v for k, v in resource.items() if k != "Properties"}
-        if work.may_name(rid, renames) or not renames.keys().isdisjoint(names_in(rest)):
+        # Metadata, UpdatePolicy and the like; DependsOn is handled below.
+        rest = [v for k, v in resource.items() if k not in PLAIN_ATTRIBUTES]
+        named = rest and not renames.keys().isdisjoint(names_in(rest))
+        if named or work.may_name(rid, renames):
             resource = work.resources[rid] = rename(resource, renames)
             if work.names is not None:
                 work.names.pop(rid, None)  # it names SafeLambda's Version now
