@@ -273,6 +273,8 @@ class _Collector:
         self.queue.append((contributed, path, via or target))
 
     def _dynamic_references(self, text: str, path: Path, via: str | None) -> None:
+        if "{{resolve:" not in text:
+            return  # most strings: cheaper than the search
         for match in DYNAMIC_REFERENCE.finditer(text):
             service, body = match.group(1), match.group(2)
             pinned = PINNED.get(service)

@@ -43,8 +43,11 @@ def _point_at(targets: Callable[[Context], Targets], embedded: bool = False) -> 
 
 
 def _opaque(place: Place) -> None:
-    """A document CloudFormation evaluates: every function reference inside is an invocation."""
-    if place.contains("Fn::Transform"):
+    """A document CloudFormation evaluates: every function reference inside is an invocation.
+
+    Its content may hold an Fn::Transform only if the template does: the input checks looked.
+    """
+    if place.work.names is None and place.contains("Fn::Transform"):
         place.hidden("contains Fn::Transform, whose output SafeLambda cannot see")
     _point_at(_alias_targets)(place)
 

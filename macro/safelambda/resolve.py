@@ -17,6 +17,8 @@ from typing import Any
 
 from .intrinsics import SUB_VARIABLE, function_of, getatt_parts, sub_parts
 
+CONTAINERS = (dict, list)
+
 
 class _NoValue:
     def __repr__(self) -> str:
@@ -112,7 +114,8 @@ class Resolver:
     def resolve(self, value: Any) -> Any:
         """`value` with everything knowable evaluated; `AWS::NoValue` entries removed."""
         if isinstance(value, list):
-            items = (self.resolve(v) for v in value)
+            # Only mappings and lists can change; leaves are kept without a call each.
+            items = (self.resolve(v) if isinstance(v, CONTAINERS) else v for v in value)
             return [v for v in items if v is not NO_VALUE]
         if not isinstance(value, dict):
             return value
@@ -124,7 +127,7 @@ class Resolver:
             return {name: self._arg(value[name])}
         if name is not None:  # a function we do not evaluate: leave it as written
             return value
-        pairs = ((k, self.resolve(v)) for k, v in value.items())
+        pairs = ((k, self.resolve(v) if isinstance(v, CONTAINERS) else v) for k, v in value.items())
         return {k: v for k, v in pairs if v is not NO_VALUE}
 
     def condition(self, name: str) -> bool | None:
