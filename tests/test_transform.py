@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import json
 from typing import Any
@@ -278,3 +279,19 @@ def test_unknown_property_is_locked_and_reported() -> None:
     ]
     changed = transform(template(Fn=function({"FutureSetting": 2})))
     assert version_id(result.template) != version_id(changed.template)
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+@pytest.mark.parametrize("valid", [True, False], ids=["processed", "refused"])
+def test_the_cycle_collector_is_left_as_the_caller_had_it(enabled: bool, valid: bool) -> None:
+    doc = template(Fn=function()) if valid else {"Resources": "not a mapping"}
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        try:
+            transform(doc)
+        except TransformError:
+            assert not valid
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
