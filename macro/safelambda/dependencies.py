@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -89,14 +88,14 @@ class Unknown(NamedTuple):
         return f"changes to {self.what} will not publish a new version"
 
 
-@dataclass
 class Dependencies:
     """The hash input beyond the function's properties, and what could not be known."""
 
-    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
-    conditions: dict[str, Any] = field(default_factory=dict)
-    mappings: dict[str, Any] = field(default_factory=dict)
-    unknowns: list[Unknown] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.resources: dict[str, dict[str, Any]] = {}
+        self.conditions: dict[str, Any] = {}
+        self.mappings: dict[str, Any] = {}
+        self.unknowns: list[Unknown] = []
 
     def document(self) -> dict[str, Any]:
         """Only non-empty sections, so a function that depends on nothing hashes as before."""

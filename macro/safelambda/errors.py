@@ -7,8 +7,8 @@ every problem. The README's "Error codes" table documents each code; a test keep
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):
@@ -68,19 +68,30 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One coded finding about a resource and property path."""
-
+class _Finding(NamedTuple):
     code: str
     message: str
     resource: str | None = None
     path: str | None = None
     severity: Severity = Severity.ERROR
 
-    def __post_init__(self) -> None:
-        if self.code not in CODES:
-            raise ValueError(f"unregistered problem code {self.code}")
+
+class Problem(_Finding):
+    """One coded finding about a resource and property path."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        code: str,
+        message: str,
+        resource: str | None = None,
+        path: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        if code not in CODES:
+            raise ValueError(f"unregistered problem code {code}")
+        return super().__new__(cls, code, message, resource, path, severity)
 
     def render(self) -> str:
         where = ".".join(p for p in (self.resource, self.path) if p)

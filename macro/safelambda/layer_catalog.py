@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
@@ -109,9 +108,11 @@ class Family(NamedTuple):
         return frozenset(own | {r.account for r in self.exceptions if r.account})
 
 
-@dataclass
 class Catalog:
-    families: dict[str, Family] = field(default_factory=dict)
+    """Layer families by name."""
+
+    def __init__(self, families: dict[str, Family]) -> None:
+        self.families = families
 
     def merged(self, families: Mapping[str, Family]) -> Catalog:
         """A later source's family replaces the earlier one of the same name whole."""

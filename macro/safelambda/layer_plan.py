@@ -8,8 +8,7 @@ node, and the function's `Layers` becomes a matching `Fn::If` with each branch's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, Severity, error, warning
 from .intrinsics import function_of
@@ -66,25 +65,31 @@ def name_says(layer_name: str) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
-@dataclass
-class Item:
+class Item(NamedTuple):
     value: Any  # what to write
     path: str
     key: str | None = None  # the layer's identity for deduplication; None when unknown
     changed: bool = False
 
 
-@dataclass
 class Planner:
     """Plans one function's `Layers`; collects problems instead of raising."""
 
-    catalog: Catalog
-    resolver: Resolver
-    logical_id: str
-    strict: bool = False
-    rewrite: bool = True  # False for `check`: report a wrong architecture as an error instead
-    problems: list[Problem] = field(default_factory=list)
-    changed: bool = False
+    def __init__(
+        self,
+        catalog: Catalog,
+        resolver: Resolver,
+        logical_id: str,
+        strict: bool = False,
+        rewrite: bool = True,  # False for `check`: report a wrong architecture as an error
+    ) -> None:
+        self.catalog = catalog
+        self.resolver = resolver
+        self.logical_id = logical_id
+        self.strict = strict
+        self.rewrite = rewrite
+        self.problems: list[Problem] = []
+        self.changed = False
 
     @property
     def region(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Entry
@@ -12,39 +11,38 @@ from .usage import ANY, Usage
 from .work import PlanTargets, Work
 
 
-@dataclass
 class Context:
     """What the reference step learns while it walks the template."""
 
-    alias: PlanTargets  # where references to each function point: its alias
-    version: PlanTargets  # or its Version
-    usage: Usage = field(default_factory=Usage)
-    permissions: list[Place] = field(default_factory=list)
-    kept: list[Place] = field(default_factory=list)  # unqualified permission copies already made
-    # Indexes over the plans, built once: scanning every plan per place was quadratic.
-    order: dict[str, int] = field(default_factory=dict)  # function -> position among plans
-    owner: dict[str, str] = field(default_factory=dict)  # alias or version ID -> function
-
-    @classmethod
-    def of(cls, work: Work) -> Context:
-        context = cls(
-            order={fid: i for i, fid in enumerate(work.plans)},
-            alias=PlanTargets(work.plans, lambda plan: plan.retarget_alias),
-            version=PlanTargets(work.plans, lambda plan: plan.retarget_version),
-        )
+    def __init__(self, work: Work) -> None:
+        self.work = work
+        # Where references to each function point: its alias, or its Version.
+        self.alias = PlanTargets(work.plans, lambda plan: plan.retarget_alias)
+        self.version = PlanTargets(work.plans, lambda plan: plan.retarget_version)
+        self.usage = Usage()
+        self.permissions: list[Place] = []
+        self.kept: list[Place] = []  # unqualified permission copies already made
+        # Indexes over the plans, built once: scanning every plan per place was quadratic.
+        self.order = {fid: i for i, fid in enumerate(work.plans)}  # position among plans
+        self.owner: dict[str, str] = {}  # alias or version ID -> function
         for fid, plan in work.plans.items():
-            context.owner[plan.alias_id] = context.owner[plan.version_id] = fid
-        return context
+            self.owner[plan.alias_id] = self.owner[plan.version_id] = fid
 
 
-@dataclass
 class Place:
-    work: Work
-    context: Context
-    resource_id: str
-    entry: Entry
-    path: Path  # under Properties
-    value: Any
+    """One catalogued place: its resource, its catalog entry, its path under Properties."""
+
+    __slots__ = ("context", "entry", "path", "resource_id", "value", "work")
+
+    def __init__(
+        self, context: Context, resource_id: str, entry: Entry, path: Path, value: Any
+    ) -> None:
+        self.work = context.work
+        self.context = context
+        self.resource_id = resource_id
+        self.entry = entry
+        self.path = path
+        self.value = value
 
     @property
     def usage(self) -> Usage:

@@ -91,7 +91,7 @@ assert set(ACTIONS) == catalog.ACTIONS
 def run(work: Work) -> None:
     if not work.plans:
         return
-    context = Context.of(work)
+    context = Context(work)
     # Functions, and the aliases and Versions that stand for them: a resource whose Properties
     # name none of these invokes none, and only places stored outside the template concern it.
     # Unknown when an Fn::Transform hides part of the template: then every resource is read.
@@ -104,7 +104,7 @@ def run(work: Work) -> None:
             if names_nothing and entry.action != "HIDDEN":
                 continue
             for path, value in catalog.expand(props, entry.path):
-                ACTIONS[entry.action](Place(work, context, resource_id, entry, path, value))
+                ACTIONS[entry.action](Place(context, resource_id, entry, path, value))
                 handled.add(("Properties", *path))
         if not names_nothing:
             _report_leftovers(work, context, resource_id, handled)
@@ -127,7 +127,7 @@ def _report_leftovers(work: Work, context: Context, resource_id: str, handled: s
         context.usage.invokes_bare(reference.target, resource["Type"])
         where = catalog.Entry(resource["Type"], (), "REPORT", (), "not in the catalog")
         unrewritten(
-            Place(work, context, resource_id, where, path[1:], None),
+            Place(context, resource_id, where, path[1:], None),
             "SL301",
             f"names function {reference.target} in a place SafeLambda does not rewrite; "
             "it may still invoke $LATEST",

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, Severity
 from .hashing import HASH_SCHEME
 from .work import Rewrite, Work
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """What SafeLambda did to one template: functions, rewritten references, warnings."""
 
-    functions: dict[str, dict[str, str]] = field(default_factory=dict)
+    functions: dict[str, dict[str, str]]
     rewrites: tuple[Rewrite, ...] = ()
     warnings: tuple[Problem, ...] = ()
 

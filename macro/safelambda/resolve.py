@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .intrinsics import SUB_VARIABLE, function_of, getatt_parts, sub_parts
 
@@ -53,13 +53,12 @@ def partition_of(region: str) -> tuple[str, str]:
     return "aws", "amazonaws.com"
 
 
-@dataclass(frozen=True)
-class DeployContext:
+class DeployContext(NamedTuple):
     """What CloudFormation tells a macro about the deploy."""
 
     region: str = "us-east-1"
     account_id: str = "123456789012"
-    parameters: Mapping[str, Any] = field(default_factory=dict)
+    parameters: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def pseudo(self) -> dict[str, str]:

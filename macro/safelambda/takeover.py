@@ -14,8 +14,9 @@ yourself under another name (pinned to a version number, say) is left alone.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .errors import Problem, error
 from .intrinsics import getatt_parts
@@ -26,14 +27,13 @@ ALIAS = "AWS::Lambda::Alias"
 GENERATED = re.compile(r"Version[0-9a-f]{10}")  # after the function's logical ID: SAM's Versions
 
 
-@dataclass(frozen=True)
-class Existing:
+class Existing(NamedTuple):
     """What a function already has: Versions to replace, the alias to adopt."""
 
     versions: tuple[str, ...] = ()
     alias: str | None = None
     # Properties SAM gave its Version (`VersionDescription`, …), kept on SafeLambda's Version.
-    version_properties: dict[str, Any] = field(default_factory=dict)
+    version_properties: Mapping[str, Any] = MappingProxyType({})
 
 
 def alias_logical_id(function_id: str, name: str) -> str:

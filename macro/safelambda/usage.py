@@ -10,7 +10,6 @@ invokes the alias and whether anything still invokes the unqualified function.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 ANY = "*"  # a service we cannot name: matches every principal
@@ -48,12 +47,12 @@ def matches(principal: str, service: str) -> bool:
     return service == ANY or a.startswith(b) or b.startswith(a)
 
 
-@dataclass
 class Usage:
     """Per function: services that invoke it qualified, services that still invoke it bare."""
 
-    qualified: dict[str, set[str]] = field(default_factory=dict)
-    unqualified: dict[str, set[str]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.qualified: dict[str, set[str]] = {}
+        self.unqualified: dict[str, set[str]] = {}
 
     def invokes_alias(self, function: str, resource_type: str) -> None:
         self.qualified.setdefault(function, set()).add(services_of(resource_type))

@@ -7,6 +7,7 @@ invoke the alias never see the torn state in between.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from . import dependencies, hashing, takeover
@@ -48,7 +49,7 @@ def run(work: Work) -> None:
 
 
 def _hash(
-    work: Work, plan: FunctionPlan, resource: dict[str, Any], version_properties: dict[str, Any]
+    work: Work, plan: FunctionPlan, resource: dict[str, Any], version_properties: Mapping[str, Any]
 ) -> None:
     props = properties(resource)
     own = dict(props)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .config import Settings
@@ -12,17 +11,17 @@ from .intrinsics import Change, Path, Retarget, names_in
 from .resolve import Resolver
 
 
-@dataclass
 class FunctionPlan:
-    """What SafeLambda decided for one function."""
+    """What SafeLambda decided for one function; the versions step fills it in."""
 
-    logical_id: str
-    settings: Settings
-    digest: str = ""
-    version_id: str = ""
-    alias_id: str = ""
-    alias_name: str = ""
-    adopted_alias: bool = False  # the alias existed already (SAM AutoPublishAlias, earlier run)
+    def __init__(self, logical_id: str, settings: Settings) -> None:
+        self.logical_id = logical_id
+        self.settings = settings
+        self.digest = ""
+        self.version_id = ""
+        self.alias_id = ""
+        self.alias_name = ""
+        self.adopted_alias = False  # the alias existed already (SAM AutoPublishAlias, earlier run)
 
     @property
     def retarget_alias(self) -> Retarget:
@@ -84,7 +83,6 @@ class Rewrite(NamedTuple):
     change: Change
 
 
-@dataclass
 class Work:
     """The template being processed and everything learnt about it so far.
 
@@ -93,19 +91,26 @@ class Work:
     change. The output shares everything else with the input, which is never changed.
     """
 
-    template: dict[str, Any]
-    resolver: Resolver
-    settings: Settings
-    plans: dict[str, FunctionPlan] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    rewrites: list[Rewrite] = field(default_factory=list)
-    # The functions and Versions each input resource's Properties name (from the input checks),
-    # or None.
-    # Rewrites only point a function's references at its alias or version, never add a name,
-    # so a resource that named no function then names none now; steps that add or replace a
-    # resource drop its entry.
-    names: dict[str, tuple[str, ...]] | None = None
-    owned: set[int] = field(default_factory=set)  # ids of the containers `edit` has copied
+    def __init__(
+        self,
+        template: dict[str, Any],
+        resolver: Resolver,
+        settings: Settings,
+        names: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.template = template
+        self.resolver = resolver
+        self.settings = settings
+        self.plans: dict[str, FunctionPlan] = {}
+        self.problems: list[Problem] = []
+        self.rewrites: list[Rewrite] = []
+        # The functions, Versions and aliases each input resource's Properties name (from the
+        # input checks), or None when an Fn::Transform hides part of the template from them.
+        # Rewrites only point a function's references at its alias or version, never add a
+        # name, so a resource that named no function then names none now; steps that add or
+        # replace a resource drop its entry.
+        self.names = names
+        self.owned: set[int] = set()  # ids of the containers `edit` has copied
 
     @property
     def resources(self) -> dict[str, Any]:
