@@ -114,17 +114,6 @@ class _Collector:
         self.found = Dependencies()
         self.seen: set[tuple[str, str]] = set()
         self.queue: deque[tuple[Any, Path, str | None]] = deque()
-        self.functions: dict[str, Callable[[Any, Path, str | None], None]] = {
-            "Ref": self._ref,
-            "Fn::GetAtt": self._getatt,
-            "Fn::Sub": self._sub,
-            "Fn::If": self._if,
-            "Fn::FindInMap": self._find_in_map,
-            "Fn::And": self._operands,
-            "Fn::Or": self._operands,
-            "Fn::Not": self._operands,
-            "Fn::ImportValue": self._unknowable("Fn::ImportValue"),
-        }
 
     def run(self, value: Any, path: Path) -> Dependencies:
         self.queue.append((value, path, None))
@@ -142,9 +131,9 @@ class _Collector:
                 self._walk(item, _step(path, index, via), via)
         elif isinstance(node, dict):
             name = function_of(node)
-            handler = self.functions.get(name) if name else None
+            handler = HANDLERS.get(name) if name else None
             if handler is not None:
-                handler(node[name], path, via)
+                handler(self, node[name], path, via)
             elif name is None:
                 for key, value in node.items():
                     self._walk(value, _step(path, key, via), via)
@@ -209,12 +198,9 @@ class _Collector:
                 self.found.mappings[name] = self.resolver.resolve(mappings[name])
         self._walk_inside(argument, path, via)
 
-    def _unknowable(self, name: str) -> Callable[[Any, Path, str | None], None]:
-        def handler(argument: Any, path: Path, via: str | None) -> None:
-            self._unknown(path, f"the value of {name}", via)
-            self._walk_inside(argument, path, via)
-
-        return handler
+    def _import_value(self, argument: Any, path: Path, via: str | None) -> None:
+        self._unknown(path, "the value of Fn::ImportValue", via)
+        self._walk_inside(argument, path, via)
 
     # -- what a name refers to ------------------------------------------------------------------
 
@@ -286,6 +272,22 @@ class _Collector:
         found = Unknown(path, f"{what} (through {via})" if via else what)
         if found not in self.found.unknowns:
             self.found.unknowns.append(found)
+
+
+# The walk of each intrinsic function, looked up per node. At module level, not bound methods in
+# each collector: those would make every collector a reference cycle, kept until the cycle
+# collector runs, which a transform pauses.
+HANDLERS: dict[str, Callable[[_Collector, Any, Path, str | None], None]] = {
+    "Ref": _Collector._ref,
+    "Fn::GetAtt": _Collector._getatt,
+    "Fn::Sub": _Collector._sub,
+    "Fn::If": _Collector._if,
+    "Fn::FindInMap": _Collector._find_in_map,
+    "Fn::And": _Collector._operands,
+    "Fn::Or": _Collector._operands,
+    "Fn::Not": _Collector._operands,
+    "Fn::ImportValue": _Collector._import_value,
+}
 
 
 def _step(path: Path, key: str | int, via: str | None) -> Path:
