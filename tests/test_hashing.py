@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROOT, function, template
-from safelambda import DeployContext, TransformError, hashing, transform
+from safelambda import DeployContext, TransformError, dependencies, hashing, transform
 from test_resolve import VALUES
 
 TABLE = ROOT / "macro" / "safelambda" / "data" / "create_only.tsv"
@@ -421,3 +422,31 @@ def test_a_second_run_keeps_the_version_whatever_the_description(description: An
     props = {} if description is None else {"Description": description}
     once = transform(template(Fn=function(props))).template
     assert transform(once).template == once
+
+
+def test_the_dependency_walk_leaves_nothing_for_the_cycle_collector() -> None:
+    # A transform pauses the cycle collector: what the hash of each function needed must be
+    # freed by reference counting, or it stays alive until the end of the transform.
+    doc = template(Table={"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "t"}})
+    for index in range(5):
+        doc["Resources"][f"Fn{index}"] = function(
+            {"Environment": {"Variables": {"T": {"Ref": "Table"}}}}
+        )
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        transform(doc)
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        kept = [
+            o
+            for o in gc.garbage
+            if isinstance(o, dependencies.Dependencies | dependencies._Collector)
+        ]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was:
+            gc.enable()
+    assert kept == []
