@@ -146,9 +146,9 @@ def references(
 def names_in(value: Any) -> set[str]:
     """Every resource name a `Ref`, `Fn::GetAtt` or `${…}` inside `value` may name.
 
-    A superset of the targets `references` finds (a `Fn::Sub` variable of its own map is
-    included), at a third of the cost: no paths, no objects. Steps that scan every resource
-    use it to skip the resources that name nothing they care about.
+    The targets `references` finds (and every name `rename` would change), at a third of the
+    cost: no paths, no objects. Steps that scan every resource use it to skip the resources
+    that name nothing they care about.
     """
     found: set[str] = set()
     stack = [value]
@@ -175,7 +175,12 @@ def _add_names(node: dict[str, Any], found: set[str], stack: list[Any]) -> bool:
     sub = sub_parts(argument) if name == "Fn::Sub" else None
     if sub:
         for match in SUB_VARIABLE.finditer(sub[0]):
-            found.add(match.group(1).strip().partition(".")[0])
+            name = match.group(1).strip()
+            resource = name.partition(".")[0]
+            # A variable of its own map names no resource (`references` reads the whole name,
+            # `rename` the part before the dot: a name either would read is kept).
+            if name not in sub[1] or resource not in sub[1]:
+                found.add(resource)
         stack.append(sub[1])
         return True
     return False

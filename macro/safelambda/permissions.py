@@ -32,8 +32,9 @@ def collect(place: Place) -> None:
     if rid.endswith(SUFFIX) and rid.removesuffix(SUFFIX) in place.work.resources:
         place.context.kept.append(place)  # the unqualified copy an earlier run kept: it stays
         return
-    if place.functions():
-        place.context.permissions.append(place)
+    functions = place.functions()
+    if functions:
+        place.context.permissions.append((place, functions))
 
 
 def follow(work: Work, context: Context) -> None:
@@ -44,9 +45,9 @@ def follow(work: Work, context: Context) -> None:
                 kept.resource_id.removesuffix(SUFFIX), kept.resource_id, kept.functions(), who
             )
         )
-    grouped: dict[str, list[Place]] = {}
-    for place in context.permissions:
-        grouped.setdefault(place.resource_id, []).append(place)
+    grouped: dict[str, list[tuple[Place, list[str]]]] = {}
+    for place, functions in context.permissions:
+        grouped.setdefault(place.resource_id, []).append((place, functions))
     additions: dict[str, tuple[str, dict[str, Any]]] = {}
     for resource_id, places in grouped.items():
         sibling = _follow(work, context, resource_id, places)
@@ -62,11 +63,10 @@ def follow(work: Work, context: Context) -> None:
 
 
 def _follow(
-    work: Work, context: Context, resource_id: str, places: list[Place]
+    work: Work, context: Context, resource_id: str, places: list[tuple[Place, list[str]]]
 ) -> tuple[str, dict[str, Any]] | None:
-    resource = original = work.keep(resource_id)
-    service = _service(work, resource)
-    functions = list(dict.fromkeys(f for place in places for f in place.functions()))
+    service = _service(work, work.resources[resource_id])
+    functions = list(dict.fromkeys(f for _, named in places for f in named))
     move = [f for f in functions if context.usage.alias_used(f, service)]
     who = service or OUTSIDE
     if not move:
@@ -76,18 +76,19 @@ def _follow(
                 f"stays on the unqualified function: no integration in this template invokes "
                 f"the alias of {', '.join(functions)} as {who}",
                 resource_id,
-                places[0].where,
+                places[0][0].where,
             )
         )
         return None
+    keep = [f for f in move if service is None or context.usage.bare_used(f, service)]
+    original = work.keep(resource_id) if keep else None  # as it is before the rewrite
     targets = {f: work.plans[f].retarget_alias for f in move}
-    for place in places:
+    for place, _ in places:
         new, changes, _ = retarget(place.value, targets, ("Properties", *place.path))
         if changes:
             place.set(new)
             work.rewrites += [Rewrite(resource_id, change) for change in changes]
-    keep = [f for f in move if service is None or context.usage.bare_used(f, service)]
-    if not keep:
+    if original is None:
         return None
     return _sibling(work, resource_id, original, keep, who)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from .catalog import Entry
 from .errors import error, warning
-from .intrinsics import Path, function_of, references, render_path, retargeted
+from .intrinsics import Path, function_of, names_in, render_path, retargeted
 from .usage import ANY, Usage
 from .work import PlanTargets, Work
 
@@ -20,7 +20,8 @@ class Context:
         self.alias = PlanTargets(work.plans, lambda plan: plan.retarget_alias)
         self.version = PlanTargets(work.plans, lambda plan: plan.retarget_version)
         self.usage = Usage()
-        self.permissions: list[Place] = []
+        # Permissions naming functions, with the functions each names unqualified.
+        self.permissions: list[tuple[Place, list[str]]] = []
         self.kept: list[Place] = []  # unqualified permission copies already made
         # Indexes over the plans, built once: scanning every plan per place was quadratic.
         self.order = {fid: i for i, fid in enumerate(work.plans)}  # position among plans
@@ -69,7 +70,7 @@ class Place:
     def aliased(self, value: Any) -> list[str]:
         """Functions whose alias or Version this value names."""
         owner = self.context.owner
-        named = {owner[r.target] for _, r in references(value) if r.target in owner}
+        named = {owner[name] for name in names_in(value) if name in owner}
         return sorted(named, key=self.context.order.__getitem__)
 
     def contains(self, name: str) -> bool:
