@@ -10,9 +10,10 @@ import pytest
 
 from helpers import SAMPLES, function, template
 from safelambda import TransformError, cli, transform
+from safelambda.checks import DEPTH_LIMIT
 from safelambda.config import Settings
 from safelambda.resolve import DeployContext, Resolver
-from safelambda.template import BATCH, DEPTH_LIMIT, TEMPLATE_LIMIT, checked, json_size
+from safelambda.template import BATCH, TEMPLATE_LIMIT, checked, json_size
 from safelambda.work import Work
 
 
@@ -31,18 +32,56 @@ def codes(doc: dict[str, Any]) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize(
-    ("levels", "expected"),
-    [
-        # Metadata is at depth 1 and its "Deep" value at 2, so the leaf is at 2 + levels.
-        pytest.param(DEPTH_LIMIT - 2, [], id="leaf-at-the-limit"),
-        pytest.param(DEPTH_LIMIT - 1, ["SL009"], id="leaf-one-deeper"),
-    ],
-)
-def test_depth_is_bounded_at_the_limit(levels: int, expected: list[str]) -> None:
+def _deep_at(where: str, value: Any) -> dict[str, Any]:
     doc = template(Fn=function())
-    doc["Metadata"] = {"Deep": nested(levels)}
+    queue: dict[str, Any] = {"Type": "AWS::SQS::Queue"}
+    doc["Resources"]["Queue"] = queue
+    if where == "Metadata":
+        doc["Metadata"] = {"Deep": value}
+    elif where == "resource-Metadata":
+        queue["Metadata"] = {"Deep": value}
+    elif where == "Properties":
+        queue["Properties"] = {"Deep": value}
+    elif where == "Outputs":
+        doc["Outputs"] = {"Out": {"Value": value}}
+    elif where == "Conditions":
+        doc["Conditions"] = {"Same": {"Fn::Equals": [value, "a"]}}
+    else:  # inside an Fn::Transform, which the intrinsic checks do not look into
+        include = {"Name": "AWS::Include", "Parameters": {"Deep": value}}
+        queue["Properties"] = {"Deep": {"Fn::Transform": include}}
+    return doc
+
+
+# Where a value goes, and its depth there (the template is at 0, its sections at 1).
+DEPTHS = {
+    "Metadata": 2,
+    "resource-Metadata": 4,
+    "Properties": 4,
+    "Outputs": 3,
+    "Conditions": 4,
+    "Fn::Transform": 7,
+}
+
+
+@pytest.mark.parametrize("where", DEPTHS)
+@pytest.mark.parametrize(
+    ("deeper", "expected"),
+    [pytest.param(0, [], id="leaf-at-the-limit"), pytest.param(1, ["SL009"], id="one-deeper")],
+)
+def test_depth_is_bounded_at_the_limit(where: str, deeper: int, expected: list[str]) -> None:
+    # A leaf at depth DEPTH_LIMIT is allowed: nested(levels) puts it at DEPTHS[where] + levels.
+    doc = _deep_at(where, nested(DEPTH_LIMIT - DEPTHS[where] + deeper))
     assert codes(doc) == expected
+
+
+def test_nesting_past_the_interpreters_recursion_limit_is_too_deep_not_a_crash() -> None:
+    assert codes(_deep_at("Properties", nested(50_000))) == ["SL009"]
+
+
+def test_a_malformed_intrinsic_beside_a_too_deep_value_is_reported_as_too_deep() -> None:
+    # The second, path-building walk runs only on values the first found within the limit.
+    doc = _deep_at("Properties", [{"Ref": 1}, nested(DEPTH_LIMIT)])
+    assert codes(doc) == ["SL009"]
 
 
 def test_a_function_property_at_the_depth_limit_is_hashed_without_recursion_trouble() -> None:

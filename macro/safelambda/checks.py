@@ -36,6 +36,8 @@ PSEUDO = frozenset(
     }
 )
 CONTAINERS = (dict, list)
+DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
+WALKED = ("Resources", "Conditions", "Outputs")  # sections the intrinsic walks visit
 NAME_LIMIT = 64  # names echoed in messages are cut here: they come from the template, not values
 
 
@@ -99,8 +101,30 @@ class Declared(NamedTuple):
         return cls(keys("Resources"), parameters, keys("Conditions"), complete, parameters | PSEUDO)
 
 
-class _Unclean(Exception):
-    """`_Walk.scan` met a problem: `_Walk.visit` will say what and where."""
+class _TooDeep(Exception):
+    """A value nested deeper than DEPTH_LIMIT."""
+
+
+def too_deep(level: list[Any], depth: int) -> bool:
+    """True when a mapping or list below `level` (containers at `depth`; the template is at 0)
+    is deeper than DEPTH_LIMIT and holds anything.
+
+    One level at a time rather than by recursion, so no depth can exhaust the stack.
+    """
+    for _ in range(depth, DEPTH_LIMIT):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, CONTAINERS)
+        ]
+        if not level:
+            return False
+    return any(level)
+
+
+def depth_problem() -> Problem:
+    return error("SL009", f"values are nested more than {DEPTH_LIMIT} levels deep")
 
 
 class _Walk:
@@ -111,37 +135,45 @@ class _Walk:
         self.resource = resource
         self.problems: list[Problem] = []
         self.names: set[str] = set()
+        self.unclean = False  # `scan` met a problem
 
     @classmethod
-    def of(cls, declared: Declared, resource: str | None, value: Any, path: Path) -> _Walk:
-        """The walk of `value`: first without paths, which is all almost every value needs, and
-        again with them only when there is a problem to place."""
+    def of(
+        cls, declared: Declared, resource: str | None, value: Any, path: Path, depth: int
+    ) -> _Walk:
+        """The walk of `value` (at `depth` in the template): first without paths, which is all
+        almost every value needs, and again with them only when there is a problem to place.
+
+        The first walk also bounds the depth (raising `_TooDeep`), so the second can recurse.
+        """
         walk = cls(declared, resource)
-        try:
-            walk.scan(value, path == ("Conditions",))
-        except _Unclean:
+        walk.scan(value, path == ("Conditions",), depth)
+        if walk.unclean:
             walk = cls(declared, resource)
             walk.visit(value, path, path == ("Conditions",))
         return walk
 
-    def scan(self, node: Any, conditions: bool) -> None:
-        """`visit` without building paths; raises `_Unclean` at the first problem."""
+    def scan(self, node: Any, conditions: bool, depth: int) -> None:
+        """`visit` without building paths, noting only that there is a problem; `node` is a
+        mapping or list at `depth`."""
+        if depth >= DEPTH_LIMIT and node:
+            raise _TooDeep
         if isinstance(node, list):
             for item in node:
                 if isinstance(item, CONTAINERS):
-                    self.scan(item, conditions)
+                    self.scan(item, conditions, depth + 1)
             return
         if len(node) == 1:
             (key,) = node
             if key == "Ref" or (isinstance(key, str) and key.startswith("Fn::")):
-                self.function(key, node[key], None, conditions)
+                self.function(key, node[key], None, conditions, depth + 1)
                 return
             if conditions and key == "Condition":
-                self.function(key, node[key], None, conditions)
+                self.function(key, node[key], None, conditions, depth + 1)
                 return
         for value in node.values():
             if isinstance(value, CONTAINERS):
-                self.scan(value, conditions)
+                self.scan(value, conditions, depth + 1)
 
     def visit(self, node: Any, path: Path, conditions: bool = False) -> None:
         if isinstance(node, list):
@@ -159,7 +191,10 @@ class _Walk:
         for key, value in node.items():
             self.visit(value, path + (key,), conditions)
 
-    def function(self, name: str, argument: Any, path: Path | None, conditions: bool) -> None:
+    def function(
+        self, name: str, argument: Any, path: Path | None, conditions: bool, depth: int = 0
+    ) -> None:
+        """Check one intrinsic; `path` None while scanning, with `argument` at `depth`."""
         if name not in FUNCTIONS:
             self.fail("SL012", f"unknown intrinsic function {_cut(name)!r}", path)
         elif name in SHAPES and not SHAPES[name][0](argument):
@@ -167,12 +202,14 @@ class _Walk:
         else:
             self.names_in(name, argument, path)
         if name == "Fn::Transform":
+            if path is None and isinstance(argument, CONTAINERS) and too_deep([argument], depth):
+                raise _TooDeep  # not checked inside, but bounded like everything else
             return
         inner = conditions or name in ("Fn::And", "Fn::Or", "Fn::Not")
         if path is not None:
             self.visit(argument, path, inner)
         elif isinstance(argument, CONTAINERS):
-            self.scan(argument, inner)
+            self.scan(argument, inner, depth)
 
     def names_in(self, name: str, argument: Any, path: Path | None) -> None:
         if name == "Ref":
@@ -201,7 +238,8 @@ class _Walk:
 
     def fail(self, code: str, message: str, path: Path | None) -> None:
         if path is None:
-            raise _Unclean
+            self.unclean = True
+            return
         self.problems.append(error(code, message, self.resource, render_path(path)))
 
 
@@ -214,23 +252,37 @@ Names = dict[str, AbstractSet[str]]  # logical ID -> the declared resources its 
 NONE: AbstractSet[str] = frozenset()  # shared by the many resources that name none
 
 
-def intrinsic_problems(template: dict[str, Any], complete: bool) -> list[Problem]:
-    """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings.
+def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Problem], Names]:
+    """SL012, SL016, SL018 and SL019 for a template whose resources are well-shaped mappings,
+    or SL009 alone when a value is nested too deep; and the resources each resource's
+    Properties name: the walk finds them anyway, and later steps use them to skip resources
+    that name nothing they look for.
 
     `complete` is False when an `Fn::Transform` may still add declarations.
     """
-    return intrinsic_check(template, complete)[0]
+    # What the walks below do not visit: other sections (depth 1), resource attributes (3).
+    resources = template["Resources"]
+    sections = [v for k, v in template.items() if k not in WALKED and isinstance(v, CONTAINERS)]
+    attributes = [
+        v
+        for resource in resources.values()
+        for k, v in resource.items()
+        if k != "Properties" and isinstance(v, CONTAINERS)
+    ]
+    if too_deep(sections, 1) or too_deep(attributes, 3):
+        return [depth_problem()], {}
+    try:
+        return _checked(template, Declared.of(template, complete))
+    except _TooDeep:
+        return [depth_problem()], {}
 
 
-def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Problem], Names]:
-    """`intrinsic_problems`, and the resources each resource's Properties name: the walk finds
-    them anyway, and later steps use them to skip resources that name nothing they look for."""
-    declared = Declared.of(template, complete)
+def _checked(template: dict[str, Any], declared: Declared) -> tuple[list[Problem], Names]:
     problems: list[Problem] = []
     names: Names = {}
     graph: dict[str, AbstractSet[str]] = {}
     for rid, resource in template["Resources"].items():
-        walk = _Walk.of(declared, rid, resource.get("Properties", {}), ("Properties",))
+        walk = _Walk.of(declared, rid, resource.get("Properties", {}), ("Properties",), 3)
         found = _attribute_problems(declared, rid, resource)
         depends = resource.get("DependsOn", [])
         listed = [] if found else [depends] if isinstance(depends, str) else depends
@@ -238,7 +290,7 @@ def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Prob
         graph[rid] = names[rid] | set(listed) if listed else names[rid]
         problems += walk.problems + found
     for section in ("Conditions", "Outputs"):
-        problems += _Walk.of(declared, None, template.get(section, {}), (section,)).problems
+        problems += _Walk.of(declared, None, template.get(section, {}), (section,), 1).problems
     for name, output in (template.get("Outputs") or {}).items():
         condition = output.get("Condition") if isinstance(output, dict) else None
         undeclared = isinstance(condition, str) and condition not in declared.conditions
