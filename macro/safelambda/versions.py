@@ -142,9 +142,13 @@ def _resources(
     if plan.adopted_alias:
         work.resources[plan.alias_id] = alias
         if work.names is not None:
-            work.names.pop(plan.alias_id, None)
+            work.names.pop(plan.alias_id, None)  # its other properties are read again if asked
     else:
         new.append((plan.alias_id, alias))
+        if work.names is not None:  # what `Work.may_name` is asked about, as for the input's
+            work.names[plan.alias_id] = (plan.logical_id, plan.version_id)
+            if not existing.version_properties:
+                work.names[plan.version_id] = (plan.logical_id,)
     for rid, _ in new:
         if rid in work.resources:
             work.problems.append(
@@ -178,10 +182,12 @@ def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
         work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
     for rid in list(work.resources):
         resource = work.resources[rid]
-        # Metadata, UpdatePolicy and the like; DependsOn is handled below.
-        rest = [v for k, v in resource.items() if k not in PLAIN_ATTRIBUTES]
-        named = rest and not renames.keys().isdisjoint(names_in(rest))
-        if named or work.may_name(rid, renames):
+        named = work.may_name(rid, renames)
+        if not named and not PLAIN_ATTRIBUTES.issuperset(resource):
+            # Metadata, UpdatePolicy and the like; DependsOn is handled below.
+            rest = [v for k, v in resource.items() if k not in PLAIN_ATTRIBUTES]
+            named = not renames.keys().isdisjoint(names_in(rest))
+        if named:
             resource = work.resources[rid] = rename(resource, renames)
             if work.names is not None:
                 work.names.pop(rid, None)  # it names SafeLambda's Version now

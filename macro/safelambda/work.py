@@ -107,8 +107,9 @@ class Work:
         # The functions, Versions and aliases each input resource's Properties name (from the
         # input checks), or None when an Fn::Transform hides part of the template from them.
         # Rewrites only point a function's references at its alias or version, never add a
-        # name, so a resource that named no function then names none now; steps that add or
-        # replace a resource drop its entry.
+        # name, so a resource that named no function then names none now; a step that adds a
+        # resource records what it names or leaves it out, one that replaces a resource drops
+        # its entry: a resource without one is read again when asked about.
         self.names = names
         self.owned: set[int] = set()  # ids of the containers `edit` has copied
 
