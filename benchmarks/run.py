@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 100, 200])
     parser.add_argument("--repeat", type=int, default=5, help="best of this many runs")
-    parser.add_argument("--cold", type=int, default=9, help="fresh interpreters per import")
+    parser.add_argument("--cold", type=int, default=21, help="fresh interpreters per import")
     parser.add_argument("--profile", type=int, metavar="N", help="cProfile one transform, exit")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
