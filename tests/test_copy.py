@@ -131,6 +131,20 @@ def test_edit_copies_only_the_containers_on_the_way_to_the_change_and_each_once(
     assert edited["Properties"]["Code"] is original["Properties"]["Code"]
 
 
+def test_a_kept_resource_stays_as_it_was_when_it_is_edited_later() -> None:
+    # The reference step keeps a permission as it was, for the unqualified copy, then edits it.
+    doc = template(Fn=function({"Environment": {"Variables": {"A": "1"}}}))
+    mine = checked(doc).template
+    work = Work(mine, Resolver(mine, DeployContext()), Settings())
+    work.edit("Fn", ("Properties", "Environment", "Variables"))["B"] = "2"
+    kept = work.keep("Fn")
+    work.edit("Fn", ("Properties", "Environment", "Variables"))["C"] = "3"
+    assert kept["Properties"]["Environment"]["Variables"] == {"A": "1", "B": "2"}
+    edited = mine["Resources"]["Fn"]["Properties"]["Environment"]["Variables"]
+    assert edited == {"A": "1", "B": "2", "C": "3"}
+    assert doc["Resources"]["Fn"]["Properties"]["Environment"]["Variables"] == {"A": "1"}
+
+
 # Every sample SafeLambda reads directly: SAM sources are represented by their expansions.
 EXPANDED = [
     pytest.param(doc, id=f"{path.parent.name}-{path.stem}")
