@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .errors import Problem, error
 from .intrinsics import (
+    CONTAINERS,
     FUNCTIONS,
     SUB_VARIABLE,
     Path,
@@ -35,7 +36,6 @@ PSEUDO = frozenset(
         "AWS::URLSuffix",
     }
 )
-CONTAINERS = (dict, list)
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 WALKED = ("Resources", "Conditions", "Outputs")  # sections the intrinsic walks visit
 NAME_LIMIT = 64  # names echoed in messages are cut here: they come from the template, not values

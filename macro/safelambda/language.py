@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import Problem, TransformError, error
-from .intrinsics import Path, function_of, render_path, sub_parts
+from .intrinsics import CONTAINERS, Path, function_of, render_path, sub_parts
 from .resolve import DeployContext, Resolver, is_resolved
 
 NAME = "AWS::LanguageExtensions"
@@ -113,7 +113,7 @@ class _Expander:
 
     def _to_json_string(self, argument: Any, path: Path) -> Any:
         value = self.resolver.resolve(self.value(argument, path))
-        if not isinstance(value, dict | list) or function_of(value) is not None:
+        if not isinstance(value, CONTAINERS) or function_of(value) is not None:
             self.fail(path, "Fn::ToJsonString needs a mapping or a list")
             return {"Fn::ToJsonString": argument}
         parts = _json_parts(value)

@@ -15,9 +15,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .intrinsics import SUB_VARIABLE, function_of, getatt_parts, sub_parts
-
-CONTAINERS = (dict, list)
+from .intrinsics import CONTAINERS, SUB_VARIABLE, function_of, getatt_parts, sub_parts
 
 
 class _NoValue:

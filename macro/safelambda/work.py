@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import Problem
-from .intrinsics import Change, Path, Retarget, names_in
+from .intrinsics import CONTAINERS, Change, Path, Retarget, names_in
 from .resolve import Resolver
 
 
@@ -150,7 +150,7 @@ class Work:
             node = stack.pop()
             self.owned.discard(id(node))
             for child in node.values() if isinstance(node, dict) else node:
-                if isinstance(child, (dict, list)):
+                if isinstance(child, CONTAINERS):
                     stack.append(child)
         return resource
 
