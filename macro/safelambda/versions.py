@@ -167,11 +167,10 @@ def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) 
     work.template["Resources"] = ordered
 
 
-# Resource attributes that hold no intrinsic function (or, for Properties, are known by
-# `Work.may_name`); DependsOn names resources as plain strings.
-PLAIN_ATTRIBUTES = frozenset(
-    {"Type", "Properties", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy"}
-)
+# Resource attributes that hold no intrinsic function, as the input checks made sure (or, for
+# Properties, are known by `Work.may_name`); DependsOn names resources as plain strings. Not
+# DeletionPolicy: AWS::LanguageExtensions lets it hold one.
+PLAIN_ATTRIBUTES = frozenset({"Type", "Properties", "DependsOn", "Condition"})
 
 
 def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
