@@ -61,6 +61,15 @@ DEPTHS = {
     "Conditions": 4,
     "Fn::Transform": 7,
 }
+# The resource and the property SL009 names for each.
+NAMED = {
+    "Metadata": (None, "Metadata"),
+    "resource-Metadata": ("Queue", "Metadata"),
+    "Properties": ("Queue", "Properties"),
+    "Outputs": (None, "Outputs"),
+    "Conditions": (None, "Conditions"),
+    "Fn::Transform": ("Queue", "Properties"),
+}
 
 
 @pytest.mark.parametrize("where", DEPTHS)
@@ -72,6 +81,11 @@ def test_depth_is_bounded_at_the_limit(where: str, deeper: int, expected: list[s
     # A leaf at depth DEPTH_LIMIT is allowed: nested(levels) puts it at DEPTHS[where] + levels.
     doc = _deep_at(where, nested(DEPTH_LIMIT - DEPTHS[where] + deeper))
     assert codes(doc) == expected
+    if expected:
+        with pytest.raises(TransformError) as failure:
+            transform(doc)
+        (problem,) = failure.value.problems
+        assert (problem.resource, problem.path) == NAMED[where]
 
 
 def test_nesting_past_the_interpreters_recursion_limit_is_too_deep_not_a_crash() -> None:

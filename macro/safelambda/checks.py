@@ -102,7 +102,7 @@ class Declared(NamedTuple):
 
 
 class _TooDeep(Exception):
-    """A value nested deeper than DEPTH_LIMIT."""
+    """A value nested deeper than DEPTH_LIMIT; `_Walk.of` adds its resource and section."""
 
 
 def too_deep(level: list[Any], depth: int) -> bool:
@@ -123,8 +123,8 @@ def too_deep(level: list[Any], depth: int) -> bool:
     return any(level)
 
 
-def depth_problem() -> Problem:
-    return error("SL009", f"values are nested more than {DEPTH_LIMIT} levels deep")
+def depth_problem(resource: str | None = None, path: str | None = None) -> Problem:
+    return error("SL009", f"values are nested more than {DEPTH_LIMIT} levels deep", resource, path)
 
 
 class _Walk:
@@ -147,7 +147,10 @@ class _Walk:
         The first walk also bounds the depth (raising `_TooDeep`), so the second can recurse.
         """
         walk = cls(declared, resource)
-        walk.scan(value, path == ("Conditions",), depth)
+        try:
+            walk.scan(value, path == ("Conditions",), depth)
+        except _TooDeep:
+            raise _TooDeep(resource, render_path(path)) from None
         if walk.unclean:
             walk = cls(declared, resource)
             walk.visit(value, path, path == ("Conditions",))
@@ -261,20 +264,22 @@ def intrinsic_check(template: dict[str, Any], complete: bool) -> tuple[list[Prob
     `complete` is False when an `Fn::Transform` may still add declarations.
     """
     # What the walks below do not visit: other sections (depth 1), resource attributes (3).
-    resources = template["Resources"]
-    sections = [v for k, v in template.items() if k not in WALKED and isinstance(v, CONTAINERS)]
+    for key, value in template.items():
+        if key not in WALKED and isinstance(value, CONTAINERS) and too_deep([value], 1):
+            return [depth_problem(None, str(key))], {}
     attributes = [
-        v
-        for resource in resources.values()
-        for k, v in resource.items()
-        if k != "Properties" and isinstance(v, CONTAINERS)
+        (rid, key, value)
+        for rid, resource in template["Resources"].items()
+        for key, value in resource.items()
+        if key != "Properties" and isinstance(value, CONTAINERS)
     ]
-    if too_deep(sections, 1) or too_deep(attributes, 3):
-        return [depth_problem()], {}
+    if too_deep([value for _, _, value in attributes], 3):  # all at once; then which one
+        rid, key = next((r, k) for r, k, v in attributes if too_deep([v], 3))
+        return [depth_problem(rid, key)], {}
     try:
         return _checked(template, Declared.of(template, complete))
-    except _TooDeep:
-        return [depth_problem()], {}
+    except _TooDeep as deep:
+        return [depth_problem(*deep.args)], {}
 
 
 def _checked(template: dict[str, Any], declared: Declared) -> tuple[list[Problem], Names]:
