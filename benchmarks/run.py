@@ -40,8 +40,8 @@ from typing import Any
 import generate
 
 import safelambda
-from safelambda import sam
-from safelambda.resolve import DeployContext
+from safelambda.offline import sam
+from safelambda.template.resolve import DeployContext
 from safelambda.transform import transform
 
 CONTEXT = DeployContext("us-east-1", "123456789012", generate.PARAMETERS)

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "coverage.md"
 sys.path.insert(0, str(ROOT / "macro"))
 
-from safelambda import catalog  # noqa: E402
+from safelambda.references import catalog  # noqa: E402
 
 ACTIONS = {
     "ALIAS_ARN": "the reference becomes the alias ARN (`Ref` of the alias)",

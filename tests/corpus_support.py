@@ -23,8 +23,10 @@ from typing import Any
 from unittest import mock
 
 from helpers import ROOT
-from safelambda import TransformError, catalog, cli, sam, transform
-from safelambda.resolve import DeployContext
+from safelambda import TransformError, cli, transform
+from safelambda.offline import sam
+from safelambda.references import catalog
+from safelambda.template.resolve import DeployContext
 from safelambda.transform import Result
 
 # CI checks the shared folder out beside the repository; SAFELAMBDA_SHARED points elsewhere.

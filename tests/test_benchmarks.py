@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from helpers import ROOT
-from safelambda import sam, transform
-from safelambda.intrinsics import invokes, references
-from safelambda.resolve import DeployContext
+from safelambda import transform
+from safelambda.offline import sam
+from safelambda.template.intrinsics import invokes, references
+from safelambda.template.resolve import DeployContext
 
 BENCHMARKS = ROOT / "benchmarks"
 # Heavy or CLI-only packages that must never load with the Lambda handler (cold start).
@@ -58,7 +59,7 @@ def test_handler_import_loads_no_heavy_package() -> None:
         pytest.param("import yaml", "yaml", id="yaml"),
         pytest.param("import safelambda.handler, jsonpatch", "jsonpatch", id="jsonpatch"),
         pytest.param("from safelambda.cli import load_template", "cfn_tools", id="cli"),
-        pytest.param("import safelambda.check", "dataclasses", id="check"),
+        pytest.param("import safelambda.cli.check", "dataclasses", id="check"),
     ],
 )
 def test_the_import_probe_sees_heavy_packages(statement: str, expected: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from helpers import ROOT
-from safelambda import catalog, references
+from safelambda.references import catalog, references
 
 # `../shared` beside the repository in CI; a worktree sits one level deeper.
 SHARED = next((p / "shared" for p in ROOT.parents[:2] if (p / "shared").is_dir()), ROOT.parent)

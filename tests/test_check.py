@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from helpers import SAMPLES, function, safelambda, template
-from safelambda import catalog, check, cli
-from safelambda.check import Finding, Processed, Subject
+from safelambda import cli
+from safelambda.cli import check
+from safelambda.cli.check import Finding, Processed, Subject
 from safelambda.errors import error
-from safelambda.invocations import invocations, unqualified
-from safelambda.resolve import DeployContext
+from safelambda.references import catalog
+from safelambda.references.invocations import invocations, unqualified
+from safelambda.template.resolve import DeployContext
 
 ARCH = SAMPLES / "arch-switch"
 SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/template.yaml"))

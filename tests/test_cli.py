@@ -10,7 +10,7 @@ import pytest
 from helpers import SAMPLES, lint_errors
 from helpers import safelambda as run
 from safelambda import cli
-from safelambda.invocations import invocations
+from safelambda.references.invocations import invocations
 
 ARCH = str(SAMPLES / "arch-switch" / "template.yaml")
 

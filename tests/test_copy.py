@@ -10,10 +10,10 @@ import pytest
 
 from helpers import SAMPLES, function, template
 from safelambda import TransformError, cli, transform
-from safelambda.checks import DEPTH_LIMIT
 from safelambda.config import Settings
-from safelambda.resolve import DeployContext, Resolver
-from safelambda.template import BATCH, TEMPLATE_LIMIT, checked, json_size
+from safelambda.template.checks import DEPTH_LIMIT
+from safelambda.template.resolve import DeployContext, Resolver
+from safelambda.template.shape import BATCH, TEMPLATE_LIMIT, checked, json_size
 from safelambda.work import Work
 
 

@@ -16,7 +16,8 @@ import pytest
 
 import corpus_support as corpus
 from helpers import ROOT, function, template
-from safelambda import cli, sam
+from safelambda import cli
+from safelambda.offline import sam
 
 FILES = corpus.corpus_files()
 needs_corpus = pytest.mark.skipif(not FILES, reason=f"no corpus at {corpus.CORPUS}")

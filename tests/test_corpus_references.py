@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 import corpus_support as corpus
-from safelambda import catalog
-from safelambda.intrinsics import function_of, render_path, sub_parts
+from safelambda.references import catalog
+from safelambda.template.intrinsics import function_of, render_path, sub_parts
 
 CHECKED = {"ALIAS_ARN", "ALIAS_ARN_STR", "OPAQUE", "SUBSTITUTION", "VERSION_ARN", "QUALIFIER"}
 UNREWRITTEN = ("SL301", "SL302", "SL303", "SL305")

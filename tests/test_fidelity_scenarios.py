@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from helpers import lint_errors
-from safelambda import DeployContext, cli, sam, transform
-from safelambda.intrinsics import SUB_VARIABLE, references, render_path
+from safelambda import DeployContext, cli, transform
+from safelambda.offline import sam
+from safelambda.template.intrinsics import SUB_VARIABLE, references, render_path
 
 BASE = """\
 AWSTemplateFormatVersion: "2010-09-09"

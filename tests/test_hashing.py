@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROOT, function, template
-from safelambda import DeployContext, TransformError, dependencies, hashing, transform
+from safelambda import DeployContext, TransformError, transform
+from safelambda.versions import dependencies, hashing
 from test_resolve import VALUES
 
 TABLE = ROOT / "macro" / "safelambda" / "data" / "create_only.tsv"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from helpers import function
-from safelambda import language, pipeline
 from safelambda.errors import TransformError
-from safelambda.resolve import DeployContext
+from safelambda.offline import language, pipeline
+from safelambda.template.resolve import DeployContext
 
 PARAMETERS = {"Names": ["orders", "audit-log"], "Env": "prod"}
 CONTEXT = DeployContext(parameters=PARAMETERS)

@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 
 from helpers import ROOT
-from safelambda import layer_catalog
-from safelambda.layer_catalog import ARCHITECTURES, bundled, bundled_document, read_mapping
-from safelambda.layer_plan import name_says
+from safelambda.layers import catalog as layer_catalog
+from safelambda.layers.catalog import ARCHITECTURES, bundled, bundled_document, read_mapping
+from safelambda.layers.plan import name_says
 
 DATA = ROOT / "macro" / "safelambda" / "data"
 SCHEMA = json.loads((DATA / "layers.schema.json").read_text(encoding="utf-8"))

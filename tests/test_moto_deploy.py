@@ -37,8 +37,8 @@ import pytest
 
 from helpers import SAMPLES
 from safelambda import DeployContext, Report, cli, transform
-from safelambda.intrinsics import references
-from safelambda.resolve import Resolver
+from safelambda.template.intrinsics import references
+from safelambda.template.resolve import Resolver
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

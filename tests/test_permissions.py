@@ -9,7 +9,7 @@ import pytest
 
 from helpers import function, template
 from safelambda import TransformError, transform
-from safelambda.resolve import DeployContext
+from safelambda.template.resolve import DeployContext
 
 ALIAS = {"Ref": "FnAliaslive"}
 ARN = {"Fn::GetAtt": ["Fn", "Arn"]}

@@ -12,7 +12,9 @@ import jsonpatch
 import pytest
 
 from helpers import SAMPLES, safelambda
-from safelambda import cli, pipeline, plan
+from safelambda import cli
+from safelambda.cli import plan
+from safelambda.offline import pipeline
 
 # Every template of every sample folder (the arch-switch variants too).
 TEMPLATES = sorted(

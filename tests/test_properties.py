@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus_support import lost_items, off_alias, replaceable_versions
-from safelambda import DeployContext, TransformError, catalog, transform
+from safelambda import DeployContext, TransformError, transform
+from safelambda.references import catalog
 
 CI = settings(
     max_examples=int(os.environ.get("SAFELAMBDA_PROPERTY_EXAMPLES", "60")),

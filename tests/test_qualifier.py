@@ -86,7 +86,7 @@ def test_a_qualifier_the_user_pinned_is_left_alone(pinned: str) -> None:
 def test_qualifier_parameter_resolving_to_latest_is_replaced() -> None:
     doc = template(Fn=function(), Res=invoke_config({"Ref": "Fn"}, {"Ref": "Q"}))
     doc["Parameters"] = {"Q": {"Type": "String", "Default": LATEST}}
-    from safelambda.resolve import DeployContext
+    from safelambda.template.resolve import DeployContext
 
     out = transform(doc, DeployContext(parameters={"Q": LATEST})).template
     assert out["Resources"]["Res"]["Properties"]["Qualifier"] == "live"

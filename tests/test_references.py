@@ -553,7 +553,8 @@ def test_sam_api_and_http_api_bodies_invoke_aliases_with_and_without_auto_publis
     in integration URIs, and `__FunctionArn__: !GetAtt Auth.Arn` for Lambda authorizers either way.
     """
     from helpers import ROOT
-    from safelambda import cli, sam
+    from safelambda import cli
+    from safelambda.offline import sam
 
     source = cli.load_template(str(ROOT / "tests/fixtures/sam-api-authorizers.yaml"))
     expanded = sam.expand(source, {}, "us-east-1", "aws")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safelambda.intrinsics import FUNCTIONS
-from safelambda.resolve import NO_VALUE, DeployContext, Resolver, partition_of
+from safelambda.template.intrinsics import FUNCTIONS
+from safelambda.template.resolve import NO_VALUE, DeployContext, Resolver, partition_of
 
 TEMPLATE: dict[str, Any] = {
     "Parameters": {"Stage": {"Type": "String"}, "Subnets": {"Type": "CommaDelimitedList"}},

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from helpers import SAMPLES, lint_errors
-from safelambda import cli, sam
+from safelambda import cli
 from safelambda.handler import process
+from safelambda.offline import sam
 
 SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/template.yaml"))
 SAM_SAMPLES = [p for p in SAMPLE_DIRS if (p / "expanded.yaml").exists()]

@@ -16,8 +16,9 @@ import pytest
 
 from corpus_support import packaged
 from helpers import ROOT, function, template
-from safelambda import cli, handler, sam
+from safelambda import cli, handler
 from safelambda.handler import process
+from safelambda.offline import sam
 
 SECRET = "s3cr3t-Pa55w0rd-9f8e7d"
 README = (ROOT / "README.md").read_text(encoding="utf-8")

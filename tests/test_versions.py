@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from helpers import SAMPLES, function, lint_errors, template
-from safelambda import DeployContext, TransformError, cli, sam, transform
-from safelambda.takeover import alias_logical_id
+from safelambda import DeployContext, TransformError, cli, transform
+from safelambda.offline import sam
+from safelambda.versions.takeover import alias_logical_id
 
 # The Version logical IDs of the samples. A change here republishes every function of every user
 # on their next deploy: only ever with a new hash scheme (README, "Hash stability").

@@ -2,7 +2,7 @@
 
 from .errors import CODES, Problem, SafeLambdaError, Severity, TransformError
 from .report import Report
-from .resolve import DeployContext
+from .template import DeployContext
 from .transform import Result, transform
 
 __all__ = [

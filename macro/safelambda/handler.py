@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from .errors import Problem, TransformError, error
-from .resolve import DeployContext
+from .template import DeployContext
 from .transform import transform
 
 logger = Logger(service="safelambda")

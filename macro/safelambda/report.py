@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .errors import Problem, Severity
-from .hashing import HASH_SCHEME
+from .versions import HASH_SCHEME
 from .work import Rewrite, Work
 
 

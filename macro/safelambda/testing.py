@@ -18,12 +18,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from . import pipeline
 from .cli import load_template, parameter_values
-from .invocations import Invocation, invocations
+from .offline import pipeline
+from .references import Invocation, invocations
 from .report import Report
-from .resolve import NO_VALUE, Resolver
-from .template import FUNCTION, properties
+from .template import FUNCTION, NO_VALUE, Resolver, properties
 
 
 class ProcessedTemplate:

@@ -15,8 +15,7 @@ from . import layers, references, report, versions
 from .config import template_settings
 from .errors import Severity, TransformError, error
 from .report import Report
-from .resolve import DeployContext, Resolver
-from .template import RESOURCE_LIMIT, checked
+from .template import RESOURCE_LIMIT, DeployContext, Resolver, checked
 from .work import Work
 
 Step = Callable[[Work], None]

@@ -7,8 +7,7 @@ from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import Problem
-from .intrinsics import CONTAINERS, Change, Path, Retarget, names_in
-from .resolve import Resolver
+from .template import CONTAINERS, Change, Path, Resolver, Retarget, names_in
 
 
 class FunctionPlan:

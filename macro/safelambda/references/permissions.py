@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import Problem, error, warning
-from .intrinsics import retarget
+from ..errors import Problem, error, warning
+from ..template import properties, retarget
+from ..work import Rewrite, Work
 from .place import Context, Place
-from .template import properties
 from .usage import URL, principal_service
-from .work import Rewrite, Work
 
 PERMISSION = "AWS::Lambda::Permission"
 SUFFIX = "Unqualified"

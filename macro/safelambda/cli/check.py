@@ -10,11 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem, error
-from .invocations import Invocation, invocations, unqualified
-from .layers import architecture_mismatches
-from .resolve import DeployContext, Resolver
-from .template import FUNCTION, properties
+from ..errors import Problem, error
+from ..layers import architecture_mismatches
+from ..references import Invocation, invocations, unqualified
+from ..template import FUNCTION, DeployContext, Resolver, properties
 
 # What CloudFormation changes through each of the two parallel Lambda calls of an update
 # (DESIGN.md "The problem"). `UpdateFunctionCode` sets the code and the architecture ...

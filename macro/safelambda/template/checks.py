@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
-from .errors import Problem, error
+from ..errors import Problem, error
 from .intrinsics import (
     CONTAINERS,
     FUNCTIONS,

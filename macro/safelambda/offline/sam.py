@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import TransformError, error
+from ..errors import TransformError, error
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import layer_catalog
-from .config import ENVIRONMENT, function_settings
-from .errors import Problem, error
-from .layer_catalog import PREFIX
-from .layer_plan import ArchTree, Planner, architecture
-from .resolve import DeployContext, Resolver
-from .template import FUNCTION, functions, properties
-from .work import Work
+from ..config import ENVIRONMENT, function_settings
+from ..errors import Problem, error
+from ..template import FUNCTION, DeployContext, Resolver, functions, properties
+from ..work import Work
+from . import catalog as layer_catalog
+from .catalog import PREFIX
+from .plan import ArchTree, Planner, architecture
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 MAPPING_VARIABLE = next(var for var, key in ENVIRONMENT.items() if key == "Layers")

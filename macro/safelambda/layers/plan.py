@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from .errors import Problem, Severity, error, warning
-from .intrinsics import function_of
-from .layer_catalog import ARCHITECTURES, PREFIX, Catalog
-from .resolve import NO_VALUE, NO_VALUE_REF, Resolver
+from ..errors import Problem, Severity, error, warning
+from ..template import NO_VALUE, NO_VALUE_REF, Resolver, function_of
+from .catalog import ARCHITECTURES, PREFIX, Catalog
 
 # An architecture, or (condition, tree if true, tree if false) when only the deploy decides.
 ArchTree = str | tuple[str, "ArchTree", "ArchTree"]

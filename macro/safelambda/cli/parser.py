@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import NoReturn
 
-from . import __version__
-from .errors import error
+from .. import __version__
+from ..errors import error
 
 TOP = """examples:
   safelambda transform samples/arch-switch/template.yaml

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import TransformError, error
+from ..template import DeployContext, partition_of
+from ..transform import Result, transform
 from . import language, sam
-from .errors import TransformError, error
-from .resolve import DeployContext, partition_of
-from .transform import Result, transform
 
 MACRO = "SafeLambda"
 

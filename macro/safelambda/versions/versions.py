@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..config import function_settings
+from ..errors import error, warning
+from ..template import functions, names_in, properties, rename, render_path
+from ..work import FunctionPlan, Work
 from . import dependencies, hashing, takeover
-from .config import function_settings
-from .errors import error, warning
-from .intrinsics import names_in, rename, render_path
-from .template import functions, properties
-from .work import FunctionPlan, Work
 
 
 def run(work: Work) -> None:

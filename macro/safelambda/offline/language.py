@@ -18,9 +18,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .errors import Problem, TransformError, error
-from .intrinsics import CONTAINERS, Path, function_of, render_path, sub_parts
-from .resolve import DeployContext, Resolver, is_resolved
+from ..errors import Problem, TransformError, error
+from ..template import (
+    CONTAINERS,
+    DeployContext,
+    Path,
+    Resolver,
+    function_of,
+    is_resolved,
+    render_path,
+    sub_parts,
+)
 
 NAME = "AWS::LanguageExtensions"
 FOR_EACH = "Fn::ForEach::"

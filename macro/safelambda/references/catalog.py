@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any, NamedTuple
 
-from . import packagedata
-from .intrinsics import Path
+from .. import packagedata
+from ..template import Path
 
 ACTIONS = frozenset(
     {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import error, warning
+from ..template import Path, function_of, names_in, render_path, retargeted
+from ..work import PlanTargets, Work
 from .catalog import Entry
-from .errors import error, warning
-from .intrinsics import Path, function_of, names_in, render_path, retargeted
 from .usage import ANY, Usage
-from .work import PlanTargets, Work
 
 
 class Context:

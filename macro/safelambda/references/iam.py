@@ -12,9 +12,9 @@ from fnmatch import fnmatchcase
 from itertools import pairwise
 from typing import Any
 
-from .intrinsics import SUB_VARIABLE, Path, function_of, retarget, sub_parts
+from ..template import SUB_VARIABLE, Path, function_of, retarget, sub_parts
+from ..work import Rewrite
 from .place import Place, unrewritten
-from .work import Rewrite
 
 INVOKE = "lambda:invokefunction"
 EFFECTS = ("Allow", "Deny")

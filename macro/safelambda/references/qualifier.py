@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import warning
-from .intrinsics import Path, function_of, render_path
+from ..errors import warning
+from ..template import Path, function_of, properties, render_path
+from ..work import Rewrite
 from .place import Place, unrewritten
-from .template import properties
-from .work import Rewrite
 
 LATEST = "$LATEST"
 MISSING: Any = object()

@@ -23,9 +23,16 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
-from . import packagedata
-from .intrinsics import FUNCTIONS, Path, function_of, getatt_parts, sub_parts, sub_references
-from .resolve import Resolver
+from .. import packagedata
+from ..template import (
+    FUNCTIONS,
+    Path,
+    Resolver,
+    function_of,
+    getatt_parts,
+    sub_parts,
+    sub_references,
+)
 
 # Constant for the whole life of a stack, so never a reason for a new version (`AWS::NoValue` is
 # left only in a branch of a condition that is itself hashed). `Fn::GetAZs` is hashed as written

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .intrinsics import function_of, getatt_parts, render_path
-from .pipeline import Outcome
-from .template import FUNCTION, properties
+from ..offline import Outcome
+from ..template import FUNCTION, function_of, getatt_parts, properties, render_path
 
 
 def json_patch(outcome: Outcome) -> list[dict[str, Any]]:

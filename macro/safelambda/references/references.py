@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..template import Path, Targets, invokes, names_in, properties, references, retarget
+from ..work import Rewrite, Work
 from . import catalog, iam, permissions, qualifier
-from .intrinsics import Path, Targets, invokes, names_in, references, retarget
 from .place import Context, Place, unrewritten
-from .template import properties
-from .work import Rewrite, Work
 
 Action = Callable[[Place], None]
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import Problem, TransformError, error
+from ..errors import Problem, TransformError, error
 
 
 def _plain(value: Any) -> Any:
@@ -30,7 +30,7 @@ def _plain(value: Any) -> Any:
 
 def load_template(path: str) -> Any:
     """A template from a file or `-` (stdin), YAML or JSON with CloudFormation short tags."""
-    from .loader import load_json, load_yaml
+    from ..offline import load_json, load_yaml
 
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
@@ -142,8 +142,8 @@ def write(path: str | None, text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .cli_parser import build_parser
     from .commands import dispatch
+    from .parser import build_parser
 
     return dispatch(build_parser().parse_args(argv))
 

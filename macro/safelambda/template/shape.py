@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ..errors import Problem, error
 from .checks import Names, depth_problem, intrinsic_check
-from .errors import Problem, error
 
 TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passed through S3
 RESOURCE_LIMIT = 500

@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from ..template import (
+    FUNCTION,
+    SUB_VARIABLE,
+    Path,
+    function_of,
+    getatt_parts,
+    properties,
+    render_path,
+    sub_parts,
+)
 from . import catalog
-from .intrinsics import SUB_VARIABLE, Path, function_of, getatt_parts, render_path, sub_parts
-from .template import FUNCTION, properties
 
 # Catalog actions whose places invoke the function. REPORT places invoke it too (SafeLambda
 # leaves them unqualified because an alias there is unproven), so they still reach $LATEST.

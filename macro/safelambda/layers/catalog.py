@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
-from . import packagedata
-from .errors import Problem, error
+from .. import packagedata
+from ..errors import Problem, error
 
 ARCHITECTURES = ("x86_64", "arm64")
 PREFIX = "safelambda:"

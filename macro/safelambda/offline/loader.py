@@ -15,9 +15,8 @@ import yaml
 from cfn_tools.odict import ODict
 from cfn_tools.yaml_loader import CfnYamlLoader
 
-from .errors import Problem, TransformError, error
-from .intrinsics import Path, render_path
-from .template import TEMPLATE_LIMIT
+from ..errors import Problem, TransformError, error
+from ..template import TEMPLATE_LIMIT, Path, render_path
 
 CODE = "SL015"
 VALUE_LIMIT = TEMPLATE_LIMIT // 2

@@ -18,9 +18,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .errors import Problem, error
-from .intrinsics import getatt_parts
-from .template import properties
+from ..errors import Problem, error
+from ..template import getatt_parts, properties
 
 VERSION = "AWS::Lambda::Version"
 ALIAS = "AWS::Lambda::Alias"

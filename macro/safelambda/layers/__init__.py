@@ -1,0 +1,6 @@
+"""Step 3, layers: each function gets the layers built for its architecture. The step is
+`layers.run`; `catalog` reads the layer mapping, `plan` decides one function's layers."""
+
+from .layers import architecture_mismatches, run
+
+__all__ = ["architecture_mismatches", "run"]
