@@ -1,6 +1,8 @@
 """The `safelambda` command, the only code that touches files: `main` is the entry, `parser`
-holds the options and help, `commands` runs them, `plan` and `check` shape their output."""
+holds the options and help, `commands` runs them, `files` reads and writes templates, `plan`
+and `check` shape their output."""
 
-from .main import dump_template, load_template, main, parameter_values, parse_overrides, write
+from .files import dump_template, load_template, parameter_values, parse_overrides, write
+from .main import main
 
 __all__ = ["dump_template", "load_template", "main", "parameter_values", "parse_overrides", "write"]

@@ -13,7 +13,7 @@ from ..errors import Problem, Severity, TransformError, error
 from ..offline import pipeline, sam
 from ..template import properties
 from . import check, plan
-from .main import dump_template, load_template, parameter_values, parse_overrides, write
+from .files import dump_template, load_template, parameter_values, parse_overrides, write
 
 # Where plain CloudFormation names a local path that `sam local` and `cloudformation package`
 # read relative to the template's folder (after the SAM expansion, or written by hand).

@@ -1,0 +1,138 @@
+"""Reading and writing templates and the command line's parameter values: with the rest of
+`cli/`, the only code that touches files and YAML."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import Problem, TransformError, error
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and strings: YAML reads `2010-09-09` as a date, CloudFormation as a string."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def load_template(path: str) -> Any:
+    """A template from a file or `-` (stdin), YAML or JSON with CloudFormation short tags."""
+    from ..offline import load_json, load_yaml
+
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+    except (OSError, UnicodeDecodeError) as failure:
+        reason = getattr(failure, "strerror", None) or "not UTF-8 text"
+        raise TransformError([error("SL013", f"cannot read {path}: {reason}")]) from None
+    try:
+        # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
+        data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
+    except TransformError:
+        raise
+    except Exception as failure:  # the loaders raise many types; all mean "not a template"
+        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+        raise TransformError([error("SL013", f"cannot parse {path}: {reason}")]) from None
+    return _plain(data)
+
+
+def dump_template(template: Mapping[str, Any], fmt: str) -> str:
+    """JSON, or YAML in short form (`!Ref`, `!Sub`) keeping the template's key order."""
+    if fmt == "json":
+        return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
+    import cfn_flip
+    from cfn_tools.odict import ODict
+
+    def ordered(value: Any) -> Any:
+        if isinstance(value, dict):
+            return ODict([(k, ordered(v)) for k, v in value.items()])
+        return [ordered(v) for v in value] if isinstance(value, list) else value
+
+    return str(cfn_flip.dump_yaml(ordered(template)))
+
+
+def parse_overrides(items: Sequence[str]) -> dict[str, str]:
+    """`Key=Value` pairs or `ParameterKey=K,ParameterValue=V`, as `sam deploy` takes them."""
+    values: dict[str, str] = {}
+    for position, item in enumerate(items, 1):
+        if item.startswith("ParameterKey="):
+            key, sep, value = item[len("ParameterKey=") :].partition(",ParameterValue=")
+        else:
+            key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise TransformError(
+                [
+                    error(
+                        "SL013",
+                        # by position: a malformed override may hold a secret value
+                        f"parameter override {position} is not Key=Value",
+                        None,
+                        "--parameter-overrides",
+                    )
+                ]
+            )
+        values[key] = value
+    return values
+
+
+def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) -> dict[str, Any]:
+    """What CloudFormation passes a macro as `templateParameterValues`: defaults plus overrides."""
+    declared = template.get("Parameters")
+    declared = declared if isinstance(declared, dict) else {}
+    problems: list[Problem] = [
+        error("SL013", "is not a parameter of this template", key, "--parameter-overrides")
+        for key in overrides
+        if key not in declared
+    ]
+    values: dict[str, Any] = {}
+    for name, declaration in declared.items():
+        spec = declaration if isinstance(declaration, dict) else {}
+        if name in overrides:
+            value: Any = overrides[name]
+        elif "Default" in spec:
+            value = spec["Default"]
+        else:
+            problems.append(
+                error(
+                    "SL013",
+                    f"has no Default; give it with --parameter-overrides {name}=VALUE",
+                    name,
+                    "Parameters",
+                )
+            )
+            continue
+        kind = str(spec.get("Type", "String"))
+        is_list = kind == "CommaDelimitedList" or kind.startswith("List<")
+        values[name] = value.split(",") if is_list and isinstance(value, str) else value
+        if not is_list and isinstance(value, int | float) and not isinstance(value, bool):
+            values[name] = str(value)
+    if problems:
+        raise TransformError(problems)
+    return values
+
+
+def write(path: str | None, text: str) -> None:
+    """stdout, or the whole file at once: a failed run never leaves half a template behind."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    written = None
+    try:
+        with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, encoding="utf-8") as out:
+            written = out.name
+            out.write(text)
+        os.replace(written, path)
+    except OSError as failure:
+        if written is not None and os.path.exists(written):
+            os.unlink(written)
+        raise TransformError([error("SL404", f"cannot write {path}: {failure.strerror}")]) from None
