@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from safelambda.errors import Problem
+from safelambda.template import names_in, references, rename
 from safelambda.template.checks import intrinsic_check
-from safelambda.template.intrinsics import names_in, references, rename
 
 IDS = st.sampled_from(["Fn", "Queue", "FnVersion0123456789", "AWS::Region"])
 RENAMES = {"FnVersion0123456789": "FnVersionabcdefabcd", "Queue": "Jobs"}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from helpers import ROOT
 from safelambda import CODES
@@ -68,3 +70,61 @@ def test_macro_template_is_cfn_lint_clean() -> None:
 
     matches = lint((ROOT / "template.yaml").read_text(), config=ManualArgs(regions=["us-east-1"]))
     assert [str(m) for m in matches] == []
+
+
+PACKAGE = ROOT / "macro" / "safelambda"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The package's own modules `path` imports, at module level or inside a function."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}" if node.module else base
+            submodules = {f"{target}.{alias.name}" for alias in node.names}
+            found |= (submodules & modules) or {target}
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = (
+                [node.module] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            )
+            found |= {n for n in names if n in modules}
+    return found - {name}
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    paths = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {name: _imports(path, set(paths)) for name, path in paths.items()}
+    cycles = []
+    for start, imported in graph.items():  # every module: is it reachable from what it imports?
+        seen, todo = set(), list(imported)
+        while todo:
+            node = todo.pop()
+            if node == start:
+                cycles.append(start)
+                break
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph.get(node, ()))
+    assert cycles == []
+
+
+def test_the_layout_keeps_its_rooms_small() -> None:
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(top) <= 12, top
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 320
+    }
+    assert long == {}
+    for step in ("template", "layers", "versions", "references", "offline", "cli"):
+        doc = ast.get_docstring(ast.parse((PACKAGE / step / "__init__.py").read_text("utf-8")))
+        assert doc, f"{step}/__init__.py says what the folder does"

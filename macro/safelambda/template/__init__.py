@@ -6,23 +6,18 @@ from .intrinsics import (
     CONTAINERS,
     FUNCTIONS,
     SUB_VARIABLE,
-    Change,
     Path,
-    Retarget,
-    Targets,
     function_of,
     getatt_parts,
     invokes,
     names_in,
     references,
-    rename,
     render_path,
-    retarget,
-    retargeted,
     sub_parts,
     sub_references,
 )
 from .resolve import NO_VALUE, NO_VALUE_REF, DeployContext, Resolver, is_resolved, partition_of
+from .rewrite import Change, Retarget, Targets, rename, retarget, retargeted
 from .shape import FUNCTION, RESOURCE_LIMIT, TEMPLATE_LIMIT, checked, functions, properties
 
 __all__ = [

@@ -1,5 +1,5 @@
 """Checks that intrinsic functions are well formed, name what the template declares, and that
-resources do not depend on each other in a cycle.
+resources do not depend on each other in a cycle (`cycles`).
 
 CloudFormation rejects such templates too, but only after the macro has answered, and with one
 message at a time. Checked here, every problem comes back at once, coded, with its path, and the
@@ -8,18 +8,19 @@ later steps never have to guess what `{"Ref": 1}` or `${Missing}` should mean.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple
 
 from ..errors import Problem, error
+from .cycles import cycle_problems
 from .intrinsics import (
     CONTAINERS,
     FUNCTIONS,
+    SHAPES,
     SUB_VARIABLE,
     Path,
     function_of,
-    getatt_parts,
     render_path,
     sub_parts,
 )
@@ -39,41 +40,6 @@ PSEUDO = frozenset(
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 WALKED = ("Resources", "Conditions", "Outputs")  # sections the intrinsic walks visit
 NAME_LIMIT = 64  # names echoed in messages are cut here: they come from the template, not values
-
-
-def _list(*sizes: int) -> Callable[[Any], bool]:
-    return lambda argument: isinstance(argument, list) and len(argument) in sizes
-
-
-def _getatt(argument: Any) -> bool:
-    if getatt_parts(argument) is not None:
-        return True
-    # `!GetAtt [Resource, !Ref AttributeName]` is allowed since 2023.
-    return _list(2)(argument) and isinstance(argument[0], str) and function_of(argument[1]) == "Ref"
-
-
-# Argument shapes CloudFormation accepts, and how to say so; other functions take any argument.
-SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "Ref": (lambda argument: isinstance(argument, str), "a logical ID or parameter name"),
-    "Fn::GetAtt": (_getatt, "[LogicalId, Attribute] or 'LogicalId.Attribute'"),
-    "Fn::Sub": (lambda argument: sub_parts(argument) is not None, "a string or [string, {vars}]"),
-    "Fn::If": (
-        lambda argument: _list(3)(argument) and isinstance(argument[0], str),
-        "[condition name, value if true, value if false]",
-    ),
-    "Fn::Join": (
-        lambda argument: _list(2)(argument) and isinstance(argument[0], str),
-        "[delimiter string, list]",
-    ),
-    "Fn::Select": (_list(2), "[index, list]"),
-    "Fn::Split": (_list(2), "[delimiter, string]"),
-    "Fn::FindInMap": (_list(3, 4), "[map, top-level key, second-level key]"),
-    "Fn::Equals": (_list(2), "[value, value]"),
-    "Fn::And": (_list(*range(2, 11)), "a list of 2 to 10 conditions"),
-    "Fn::Or": (_list(*range(2, 11)), "a list of 2 to 10 conditions"),
-    "Fn::Not": (_list(1), "a list of one condition"),
-    "Condition": (lambda argument: isinstance(argument, str), "a condition name"),
-}
 
 
 def _cut(name: str) -> str:
@@ -325,50 +291,3 @@ def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) 
         message = f"names condition {_cut(condition)!r}, which is not declared"
         problems.append(error("SL016", message, rid, "Condition"))
     return problems
-
-
-def cycle_problems(graph: Mapping[str, AbstractSet[str]]) -> list[Problem]:
-    """One SL019 per group of resources that depend on each other in a cycle."""
-    order = {rid: i for i, rid in enumerate(graph)}
-    groups = [g for g in _components(graph, order) if len(g) > 1 or g[0] in graph[g[0]]]
-    return [
-        error("SL019", "resources depend on each other in a cycle: " + " -> ".join(g + g[:1]), g[0])
-        for g in sorted(groups, key=lambda g: order[g[0]])
-    ]
-
-
-def _components(
-    graph: Mapping[str, AbstractSet[str]], order: dict[str, int]
-) -> Iterator[list[str]]:
-    """Strongly connected components (Tarjan), iteratively: templates may hold 500 resources."""
-
-    def successors(node: str) -> Iterator[str]:
-        # In any order: the components are the same, and each is sorted when it is yielded.
-        return iter(graph[node] & graph.keys())
-
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    for root in order:
-        if root in index or not graph[root]:
-            continue  # a resource that depends on nothing is in no cycle; others may reach it
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        work = [(root, successors(root))]
-        while work:
-            node, edges = work[-1]
-            step = next(edges, None)
-            if step is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    at = stack.index(node)
-                    yield sorted(stack[at:], key=order.__getitem__)
-                    del stack[at:]
-            elif step not in index:
-                index[step] = low[step] = len(index)
-                stack.append(step)
-                work.append((step, successors(step)))
-            elif step in stack:
-                low[node] = min(low[node], index[step])
