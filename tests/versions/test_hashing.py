@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from helpers import ROOT, function, template
 from safelambda import DeployContext, TransformError, transform
 from safelambda.versions import dependencies, hashing
-from test_resolve import VALUES
+from strategies import VALUES
 
 TABLE = ROOT / "macro" / "safelambda" / "data" / "create_only.tsv"
 
