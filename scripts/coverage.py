@@ -39,7 +39,7 @@ ACTIONS = {
 INTRO = """# Integration coverage
 
 Generated from `macro/safelambda/data/integrations.tsv` by `scripts/coverage.py`; do not edit
-by hand (`tests/test_catalog.py` fails when this file is stale).
+by hand (`tests/references/test_catalog.py` fails when this file is stale).
 
 Every place a CloudFormation template can name a Lambda function, and what SafeLambda does there.
 References are recognised in every form: `Ref`, `Fn::GetAtt` (list or dotted), `${Fn}` and

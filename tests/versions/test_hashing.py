@@ -39,7 +39,7 @@ def create_only_table() -> str:
         "# replaces the resource, and so changes its Ref and attributes. Nested create-only paths",
         "# count as their top-level property. Generated from the resource schemas cfn-lint "
         f"{__version__} ships;",
-        "# regenerate with: pytest tests/test_hashing.py --update-snapshots",
+        "# regenerate with: pytest tests/versions/test_hashing.py --update-snapshots",
         "# Columns (tab-separated): resource type, create-only properties (comma-separated).",
     ]
     for type_ in sorted(digests):
