@@ -305,3 +305,21 @@ def test_packaging_the_same_code_again_keeps_the_version(
     path.write_text(json.dumps(again), encoding="utf-8")
     out, _ = run(path, tmp_path / "out.json")
     assert version_ids(out) == version_ids(runs[app, "v1"][0])
+
+
+def test_a_hand_written_version_beside_the_cdks_fails_the_command_with_its_code(
+    tmp_path: Path,
+) -> None:
+    # What `new lambda.Version(this, 'V1', { lambda: fn })` adds: a fixed logical ID.
+    doc = json.loads(json.dumps(source("cdk/current-version-alias", "v1")))
+    doc["Resources"]["V1A1B2C3D4"] = {
+        "Type": VERSION,
+        "Properties": {"FunctionName": {"Ref": "Handler886CB40B"}},
+    }
+    path, out = tmp_path / "template.json", tmp_path / "out.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    printed = io.StringIO()
+    with contextlib.redirect_stderr(printed):
+        assert cli.main(["transform", str(path), "-o", str(out)]) == 1
+    assert printed.getvalue().startswith("SL105 V1A1B2C3D4.Properties.FunctionName: ")
+    assert not out.exists()
