@@ -11,6 +11,26 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+# A sample is a folder with a template.yaml, or a template.json as the CDK and the Serverless
+# Framework write them; its expected output has the template's format.
+SAMPLE_DIRS = sorted(
+    p.parent for p in SAMPLES.glob("*/template.*") if p.suffix in (".yaml", ".json")
+)
+
+
+def sample_file(sample: Path, stem: str) -> Path:
+    """`template` or `expected` of a sample, in the sample's format."""
+    suffix = ".json" if (sample / "template.json").exists() else ".yaml"
+    return sample / f"{stem}{suffix}"
+
+
+def sample_templates() -> list[Path]:
+    """Every template file of every sample (events and other data files left out)."""
+    return sorted(
+        p
+        for p in SAMPLES.glob("*/*")
+        if p.suffix == ".yaml" or (p.suffix == ".json" and p.stem in ("template", "expected"))
+    )
 
 
 def function(properties: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from helpers import SAMPLES, function, template
+from helpers import function, sample_templates, template
 from safelambda import TransformError, cli, transform
 from safelambda.config import Settings
 from safelambda.template.checks import DEPTH_LIMIT
@@ -162,7 +162,7 @@ def test_a_kept_resource_stays_as_it_was_when_it_is_edited_later() -> None:
 # Every sample SafeLambda reads directly: SAM sources are represented by their expansions.
 EXPANDED = [
     pytest.param(doc, id=f"{path.parent.name}-{path.stem}")
-    for path in sorted(SAMPLES.glob("*/*.yaml"))
+    for path in sample_templates()
     if "AWS::Serverless::" not in json.dumps(doc := cli.load_template(str(path)), default=str)
 ]
 
@@ -186,7 +186,7 @@ def test_a_transform_never_changes_its_input_and_shares_what_it_left_alone(doc: 
 
 TEMPLATES = [
     pytest.param(cli.load_template(str(path)), id=f"{path.parent.name}-{path.stem}")
-    for path in sorted(SAMPLES.glob("*/*.yaml"))
+    for path in sample_templates()
 ] + [
     pytest.param({"Resources": {}}, id="no-resources"),
     pytest.param({"Resources": "oops", "Outputs": {1: "non-string key"}}, id="odd"),

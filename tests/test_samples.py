@@ -12,17 +12,16 @@ from typing import Any
 
 import pytest
 
-from helpers import SAMPLES, lint_errors
+from helpers import SAMPLE_DIRS, SAMPLES, lint_errors, sample_file
 from safelambda import cli
 from safelambda.handler import process
 from safelambda.offline import sam
 
-SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/template.yaml"))
 SAM_SAMPLES = [p for p in SAMPLE_DIRS if (p / "expanded.yaml").exists()]
 
 
 def macro_template(sample: Path) -> dict[str, Any]:
-    return cli.load_template(str(sample / "template.yaml"))
+    return cli.load_template(str(sample_file(sample, "template")))
 
 
 def macro_input(sample: Path) -> dict[str, Any]:
@@ -69,8 +68,10 @@ def test_sam_expansion_snapshot(sample: Path, update_snapshots: bool) -> None:
 def test_cli_output_matches_snapshot(
     sample: Path, update_snapshots: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["transform", str(sample / "template.yaml"), "--quiet"]) == 0
-    check(sample / "expected.yaml", capsys.readouterr().out, update_snapshots)
+    template = sample_file(sample, "template")
+    fmt = template.suffix.lstrip(".")
+    assert cli.main(["transform", str(template), "--quiet", "--format", fmt]) == 0
+    check(sample_file(sample, "expected"), capsys.readouterr().out, update_snapshots)
 
 
 @pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=lambda p: p.name)
@@ -86,14 +87,14 @@ def test_macro_event_is_current_and_handler_answers_like_the_cli(
     response = process(json.loads((SAMPLES / "events" / f"{sample.name}.json").read_text()), {})
     assert response["status"] == "success"
     assert response["requestId"] == f"sample-{sample.name}"
-    expected = cli.load_template(str(sample / "expected.yaml"))
+    expected = cli.load_template(str(sample_file(sample, "expected")))
     fragment = {k: v for k, v in response["fragment"].items() if k != "Transform"}
     assert fragment == expected
 
 
 @pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=lambda p: p.name)
 def test_processed_sample_is_cfn_lint_clean(sample: Path) -> None:
-    assert lint_errors(cli.load_template(str(sample / "expected.yaml"))) == []
+    assert lint_errors(cli.load_template(str(sample_file(sample, "expected")))) == []
 
 
 def test_arch_switch_integrations_all_invoke_the_alias() -> None:

@@ -43,6 +43,9 @@ CODES: dict[str, str] = {
     "SL103": "A value a function's Version depends on is unknown at deploy time; changes to it "
     "will not publish a new Version.",
     "SL104": "Several existing aliases of a function could be the one SafeLambda moves.",
+    "SL105": "A Version of a processed function has a fixed logical ID: it cannot be taken over.",
+    "SL106": "A Version names a processed function in a form SafeLambda does not follow.",
+    "SL107": "Versions SafeLambda would take over have different properties.",
     "SL201": "A layer mapping (bundled, macro environment or template) is malformed.",
     "SL202": "A function asks for a layer family no mapping defines (or is skipped).",
     "SL203": "A layer family has no build for the function's architecture and region.",

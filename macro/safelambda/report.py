@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from .errors import Problem, Severity
 from .versions import HASH_SCHEME
-from .work import Rewrite, Work
+from .work import FunctionPlan, Rewrite, Work
 
 
 class Report(NamedTuple):
@@ -25,10 +25,7 @@ class Report(NamedTuple):
 
 
 def build(work: Work) -> Report:
-    functions = {
-        fid: {"Alias": plan.alias_id, "AliasName": plan.alias_name, "Version": plan.version_id}
-        for fid, plan in work.plans.items()
-    }
+    functions = {fid: _function(plan) for fid, plan in work.plans.items()}
     # Sorted, not in document order: the report is part of the template, and the same template
     # with its keys in another order must give the same bytes.
     warnings = tuple(
@@ -38,6 +35,13 @@ def build(work: Work) -> Report:
         )
     )
     return Report(functions, tuple(work.rewrites), warnings)
+
+
+def _function(plan: FunctionPlan) -> dict[str, str]:
+    out = {"Alias": plan.alias_id, "AliasName": plan.alias_name, "Version": plan.version_id}
+    if plan.taken_over is not None:
+        out["TakenOver"] = plan.taken_over  # whose Version it replaced: SAM, CDK, …
+    return out
 
 
 def attach(template: dict[str, Any], report: Report) -> None:

@@ -21,6 +21,7 @@ class FunctionPlan:
         self.alias_id = ""
         self.alias_name = ""
         self.adopted_alias = False  # the alias existed already (SAM AutoPublishAlias, earlier run)
+        self.taken_over: str | None = None  # the tool whose Version SafeLambda's replaced
 
     @property
     def retarget_alias(self) -> Retarget:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from helpers import SAMPLES, function, safelambda, template
+from helpers import SAMPLE_DIRS, SAMPLES, function, safelambda, sample_file, template
 from safelambda import cli
 from safelambda.cli import check
 from safelambda.cli.check import Finding, Processed, Subject
@@ -18,7 +18,6 @@ from safelambda.references.invocations import invocations, unqualified
 from safelambda.template.resolve import DeployContext
 
 ARCH = SAMPLES / "arch-switch"
-SAMPLE_DIRS = sorted(p.parent for p in SAMPLES.glob("*/template.yaml"))
 PLACES = [
     "OrdersQueueMapping.Properties.FunctionName",
     "OrdersMethod.Properties.Integration.Uri.Fn::Sub",
@@ -97,7 +96,7 @@ def test_adopting_safelambda_in_the_same_deploy_as_the_switch_is_still_torn() ->
 
 @pytest.mark.parametrize("sample", SAMPLE_DIRS, ids=lambda p: p.name)
 def test_every_processed_sample_passes(sample: Path) -> None:
-    result = safelambda("check", "--quiet", str(sample / "expected.yaml"))
+    result = safelambda("check", "--quiet", str(sample_file(sample, "expected")))
     assert (result.returncode, result.stdout) == (0, "")
 
 

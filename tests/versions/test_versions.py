@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from helpers import SAMPLES, function, lint_errors, template
+from helpers import SAMPLES, function, lint_errors, sample_templates, template
 from safelambda import DeployContext, TransformError, cli, transform
 from safelambda.offline import sam
 from safelambda.versions.takeover import alias_logical_id
@@ -23,12 +23,14 @@ GOLDEN = {
     "arch-switch/previous-protected.yaml": {"OrdersFunction": "OrdersFunctionVersioncf139576c5"},
     "arch-switch/template.yaml": {"OrdersFunction": "OrdersFunctionVersioned52669a06"},
     "arch-switch/unprotected.yaml": {"OrdersFunction": "OrdersFunctionVersioned52669a06"},
+    "cdk-app/template.json": {"Handler886CB40B": "Handler886CB40BVersion61b20985ad"},
     "pytest-helper/app.yaml": {"OrdersFunction": "OrdersFunctionVersione6a2f3837d"},
     "sam-app/template.yaml": {
         "ApiFunction": "ApiFunctionVersion52f4afbcdf",
         "QueueFunction": "QueueFunctionVersion275a3f9542",
     },
     "sam-local/template.yaml": {"HelloFunction": "HelloFunctionVersion5cb674b134"},
+    "serverless-app/template.json": {"ApiLambdaFunction": "ApiLambdaFunctionVersione123ac14f9"},
 }
 
 
@@ -49,8 +51,10 @@ def test_sample_version_ids_are_pinned(sample: str) -> None:
 
 
 def test_every_sample_template_is_pinned() -> None:
-    found = {str(p.relative_to(SAMPLES)) for p in SAMPLES.glob("*/*.yaml")}
-    assert {p for p in found if not p.endswith(("expected.yaml", "expanded.yaml"))} == set(GOLDEN)
+    found = {str(p.relative_to(SAMPLES)) for p in sample_templates()}
+    assert {
+        p for p in found if not p.rsplit("/", 1)[1].startswith(("expected.", "expanded."))
+    } == set(GOLDEN)
 
 
 # -- SAM AutoPublishAlias takeover ---------------------------------------------------------------

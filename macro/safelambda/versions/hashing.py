@@ -102,6 +102,16 @@ def strip_marker(description: Any) -> Any:
     return description
 
 
+def marker_of(description: Any) -> str | None:
+    """The hash digits of the marker an earlier run left in a Description, if any."""
+    if isinstance(description, str):
+        found = _MARKER.search(description)
+        return found.group(0)[-ID_LENGTH:] if found else None
+    if strip_marker(description) is description:
+        return None
+    return marker_of(description["Fn::Join"][1][1])  # the form `with_marker` writes
+
+
 def with_marker(description: Any, digest: str) -> Any:
     """The Description that makes `$LATEST` change whenever the hash changes.
 

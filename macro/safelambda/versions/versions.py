@@ -36,6 +36,9 @@ def run(work: Work) -> None:
         plan = FunctionPlan(logical_id, settings)
         _hash(work, plan, resource, existing.version_properties)
         planned.append((plan, resource, existing))
+    work.problems += takeover.unfollowed(
+        work.resources, work.resolver, [plan.logical_id for plan, _, _ in planned]
+    )
     renames: dict[str, str] = {}
     additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for plan, resource, existing in planned:
@@ -59,6 +62,7 @@ def _hash(
             # run must hash like the absent one it replaced, or a second run republishes.
             del own["Description"]
     locked, unknown = hashing.split_properties(own)
+    locked = takeover.code_identity(locked, version_properties)
     for name in unknown:
         work.problems.append(
             warning(
@@ -105,6 +109,7 @@ def _take_over(work: Work, plan: FunctionPlan, existing: takeover.Existing) -> d
     for version_id in existing.versions:
         del work.resources[version_id]
     plan.adopted_alias = existing.alias is not None
+    plan.taken_over = existing.tool
     if existing.alias is not None:
         plan.alias_id = existing.alias
         name = properties(work.resources[plan.alias_id]).get("Name")
@@ -135,6 +140,8 @@ def _resources(
             "Name": plan.alias_name,
         },
     }
+    if existing.tool is not None:
+        version["Metadata"] = {"SafeLambda": {takeover.RECORD: existing.tool}}
     if "Condition" in function:
         version["Condition"] = alias["Condition"] = function["Condition"]
     new = [(plan.version_id, version)]
