@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "SL207": "An unknown layer's name says the other architecture (error under `Strict`).",
     "SL208": "A duplicate layer (same layer, any version) was removed; the first is kept.",
     "SL209": "A function's layer family request is not a list of names, or cannot be added.",
+    "SL210": "A swapped layer's release has no known build for the other architecture: the "
+    "swap takes the catalog's version (both versions named).",
     "SL301": "A function is referenced in a place SafeLambda does not rewrite.",
     "SL302": "A function is named where invoking an alias is unproven; it stays unqualified.",
     "SL303": "Content SafeLambda cannot see (S3 locations, `Fn::Transform`) may invoke `$LATEST`.",
