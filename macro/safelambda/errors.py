@@ -66,6 +66,11 @@ CODES: dict[str, str] = {
     "SL404": "The output file could not be written.",
     "SL411": "An integration invokes a function unqualified, so it reaches `$LATEST`.",
     "SL412": "A change updates code and configuration of a function invoked unqualified.",
+    "SL413": "A local file the template points to (nested stack, state machine definition) "
+    "cannot be read or processed.",
+    "SL414": "A local nested stack template nests itself.",
+    "SL415": "An acknowledgement matches no finding: remove it.",
+    "SL416": "An acknowledgement is malformed or names a code `check` does not report.",
     "SL999": "An unexpected internal error; please report it.",
 }
 
