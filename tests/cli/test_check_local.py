@@ -259,3 +259,17 @@ def test_a_nested_stacks_finding_is_acknowledged_by_its_stack_path(tmp_path: Pat
     assert result.returncode == 0
     assert result.stdout.startswith(f"acknowledged {tmp_path}/child.yaml: SL411 Child/Mapping.")
     assert result.stdout.rstrip().endswith("[--acknowledge[0]]")
+
+
+def test_transform_written_elsewhere_still_points_at_the_local_child(tmp_path: Path) -> None:
+    write(tmp_path / "child.yaml", child(Mapping=mapping({"Ref": "Target"})))
+    source = write(tmp_path / "template.yaml", nested("child.yaml", {"Ref": "Worker"}))
+    (tmp_path / "build").mkdir()
+    out = tmp_path / "build" / "out.yaml"
+    assert safelambda("transform", str(source), "-q", "-o", str(out)).returncode == 0
+    assert "TemplateURL: ../child.yaml" in out.read_text()
+    # The parent passes the function itself (SL302: no alias is proven there), so the child
+    # still invokes its $LATEST: check follows the re-pointed path to say so.
+    result = safelambda("check", str(out))
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{tmp_path}/child.yaml: SL411 Child/Mapping.")
