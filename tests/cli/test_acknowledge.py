@@ -207,3 +207,9 @@ def test_the_macro_accepts_acknowledgements_in_its_settings() -> None:
 def test_a_path_covers_itself_and_what_is_under_it(path: str, found: str, matches: bool) -> None:
     ack = acknowledge.Acknowledgement("SL302", "Rule", path, None, (None, "x"))
     assert ack.matches("SL302", "Rule", found) is matches
+
+
+def test_quiet_still_lists_what_was_acknowledged(tmp_path: Path) -> None:
+    result = check(tmp_path, config_rule(Acknowledge=["SL302"]), "--quiet")
+    assert result.returncode == 0
+    assert result.stdout.startswith("acknowledged SL302 Rule.")

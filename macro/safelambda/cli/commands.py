@@ -142,7 +142,7 @@ def _report(args: argparse.Namespace, findings: list[check.Finding]) -> int:
     else:
         for finding in shown:
             print(finding.render())
-        for finding in [] if args.quiet else reviewed:
+        for finding in reviewed:  # listed even with --quiet: they are the review's record
             print(f"acknowledged {finding.render()} [{_acknowledged_by(finding)}]")
         summary = f"{len(open_)} finding(s), {len(reviewed)} acknowledged"
         verbose(args, f"{summary}; {'failed' if failed else 'passed'}")
