@@ -17,8 +17,11 @@ from .errors import Problem, error
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 RETENTIONS = ("Retain", "Delete")
-TEMPLATE_KEYS = frozenset({"AliasName", "VersionRetention", "Strict", "Report", "Layers"})
-FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention", "Layers"})
+# `Acknowledge` is read by `safelambda check` (cli/acknowledge.py); the macro ignores it.
+TEMPLATE_KEYS = frozenset(
+    {"AliasName", "VersionRetention", "Strict", "Report", "Layers", "Acknowledge"}
+)
+FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention", "Layers", "Acknowledge"})
 ENVIRONMENT = {
     "SAFELAMBDA_ALIAS_NAME": "AliasName",
     "SAFELAMBDA_VERSION_RETENTION": "VersionRetention",

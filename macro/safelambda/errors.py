@@ -52,11 +52,15 @@ CODES: dict[str, str] = {
     "SL204": "A function's `Architectures` cannot be resolved at deploy time.",
     "SL205": "A function would have more than Lambda's limit of 5 layers.",
     "SL206": "A known layer is built for the other architecture (swapped; `check` fails).",
-    "SL207": "An unknown layer's name says the other architecture (error under `Strict`).",
+    "SL207": "An unknown layer's name says the other architecture (error under `Strict`; "
+    "`check` fails).",
     "SL208": "A duplicate layer (same layer, any version) was removed; the first is kept.",
     "SL209": "A function's layer family request is not a list of names, or cannot be added.",
+    "SL210": "A swapped layer's release has no known build for the other architecture: the "
+    "swap takes the catalog's version (both versions named).",
     "SL301": "A function is referenced in a place SafeLambda does not rewrite.",
-    "SL302": "A function is named where invoking an alias is unproven; it stays unqualified.",
+    "SL302": "A function is named where invoking an alias is unproven; it stays unqualified "
+    "(`check` fails until acknowledged).",
     "SL303": "Content SafeLambda cannot see (S3 locations, `Fn::Transform`) may invoke `$LATEST`.",
     "SL304": "A Function URL moves to the alias, so CloudFormation replaces it (a new address).",
     "SL305": "A catalogued reference has a form SafeLambda cannot point at the alias.",
@@ -65,8 +69,14 @@ CODES: dict[str, str] = {
     "SL402": "An `AWS::LanguageExtensions` construct cannot be evaluated offline.",
     "SL403": "The command line is not valid.",
     "SL404": "The output file could not be written.",
-    "SL411": "An integration invokes a function unqualified, so it reaches `$LATEST`.",
+    "SL411": "An integration invokes a function unqualified, so it reaches `$LATEST` (`check` "
+    "fails).",
     "SL412": "A change updates code and configuration of a function invoked unqualified.",
+    "SL413": "A local file the template points to (nested stack, state machine definition) "
+    "cannot be read or processed.",
+    "SL414": "A local nested stack template nests itself.",
+    "SL415": "An acknowledgement matches no finding: remove it.",
+    "SL416": "An acknowledgement is malformed or names a code `check` does not report.",
     "SL999": "An unexpected internal error; please report it.",
 }
 

@@ -292,3 +292,23 @@ def test_layer_built_for_the_other_architecture_fails_the_check(tmp_path: Path) 
     assert ("SL206", "OrdersFunction") in codes
     right = safelambda("check", str(ARCH / "unprotected.yaml"), "--format", "json")
     assert "SL206" not in [f["Code"] for f in json.loads(right.stdout)["Findings"]]
+
+
+@pytest.mark.parametrize(
+    ("layer", "code"),
+    [
+        pytest.param("753240598075:layer:LambdaAdapterLayerX86:25", "SL206", id="web-adapter"),
+        pytest.param("111111111111:layer:CompanyToolsX86:3", "SL207", id="named-x86"),
+    ],
+)
+def test_x86_layer_on_an_arm64_function_fails_the_check(
+    tmp_path: Path, layer: str, code: str
+) -> None:
+    arn = {"Fn::Sub": "arn:aws:lambda:${AWS::Region}:" + layer}
+    fn = function({"Architectures": ["arm64"], "Layers": [arn]})
+    source = tmp_path / "t.json"
+    source.write_text(json.dumps(template(Fn=fn)))
+    result = safelambda("check", str(source), "--format", "json")
+    assert result.returncode == 1
+    found = [(f["Code"], f["Path"], f["Severity"]) for f in json.loads(result.stdout)["Findings"]]
+    assert (code, "Properties.Layers[0]", "error") in found

@@ -114,21 +114,25 @@ def test_skipped_function_that_asks_for_a_family_is_an_error_not_a_broken_deploy
 
 
 @pytest.mark.parametrize(
-    "written",
+    ("written", "sibling"),
     [
-        pytest.param(DD_X86, id="literal"),
+        pytest.param(DD_X86, DD_ARM, id="literal"),
+        # Datadog numbers both builds of a release alike: the pinned release stays pinned.
         pytest.param(
             {"Fn::Sub": DD_SUB + "Datadog-Extension:65"},
+            DD_ARM.replace(":99", ":65"),
             id="sub-with-older-version",
         ),
     ],
 )
-def test_known_layer_of_the_other_architecture_is_swapped_for_its_sibling(written: Any) -> None:
+def test_known_layer_of_the_other_architecture_is_swapped_for_its_sibling(
+    written: Any, sibling: str
+) -> None:
     processed = run(template(Fn=function({"Architectures": ["arm64"], "Layers": [written]})))
-    assert layers_of(processed) == [DD_ARM]
+    assert layers_of(processed) == [sibling]
     assert warnings_of(processed) == [
         "SL206 Fn.Properties.Layers[0]: layer Datadog-Extension is built for the other "
-        f"architecture; arm64 uses {DD_ARM}"
+        f"architecture; arm64 uses {sibling}"
     ]
 
 
@@ -139,11 +143,13 @@ def test_known_layer_of_the_right_architecture_is_kept_as_written() -> None:
     assert warnings_of(processed) == []
 
 
-def test_arm64_layer_swapped_back_for_an_x86_function() -> None:
+def test_arm64_layer_swapped_back_for_an_x86_function_keeps_its_release() -> None:
+    # -Arm64:1 is Lambda Insights 1.0.119.0, whose x86_64 build in eu-west-1 is :16 (not the
+    # catalog's :38, another release).
     insights_arm = "arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension-Arm64:1"
     processed = run(template(Fn=function({"Layers": [insights_arm]})), region="eu-west-1")
     assert layers_of(processed) == [
-        "arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension:38"
+        "arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension:16"
     ]
 
 

@@ -40,6 +40,9 @@ def test_bundled_catalog_covers_the_promised_families() -> None:
         "adot-collector",
         "adot-python",
         "adot-nodejs",
+        "lambda-web-adapter",
+        "appconfig-extension",
+        "graphicsmagick",  # used by three templates of the shared corpus
         *(f"powertools-v3-python3{minor}" for minor in range(10, 15)),
     }
     assert promised <= families
@@ -60,10 +63,15 @@ def test_no_bundled_build_is_named_for_the_other_architecture(name: str) -> None
         assert name_says(build.name) in (None, arch), (arch, build.name)
 
 
+SINGLE_ARCHITECTURE = {"graphicsmagick": "x86_64"}  # native binaries published for one only
+
+
 @pytest.mark.parametrize("name", sorted(bundled_document()["Families"]))
 def test_bundled_family_resolves_in_us_east_1_for_both_architectures(name: str) -> None:
     family = bundled().families[name]
-    for arch in ARCHITECTURES:
+    only = SINGLE_ARCHITECTURE.get(name)
+    assert set(family.builds) == ({only} if only else set(ARCHITECTURES))
+    for arch in family.builds:
         arn = family.arn(arch, "us-east-1", "aws")
         assert arn is not None and re.fullmatch(
             r"arn:aws:lambda:us-east-1:\d{12}:layer:[\w-]+:\d+", arn
@@ -142,6 +150,25 @@ CASES = {
     "exception-bad-account": (mutated(("Exceptions", 0, "Account"), "22"), False),
     "exception-bad-architecture": (mutated(("Exceptions", 1, "Architectures"), ["arm"]), False),
     "exception-unknown-field": (mutated(("Exceptions", 0, "Acount"), "222222222222"), False),
+    "shared-numbering": (mutated(("SharedNumbering",), True), True),
+    "shared-numbering-false": (mutated(("SharedNumbering",), False), False),
+    "releases": (mutated(("Releases",), {"1.2": {"x86_64": {"eu-west-1": 2}}}), True),
+    "releases-empty": (mutated(("Releases",), {}), False),
+    "release-empty": (mutated(("Releases",), {"1.2": {}}), False),
+    "release-bad-architecture": (mutated(("Releases",), {"1.2": {"arm": {"eu-west-1": 2}}}), False),
+    "release-bad-region": (mutated(("Releases",), {"1.2": {"arm64": {"Ireland": 2}}}), False),
+    "release-version-zero": (mutated(("Releases",), {"1.2": {"arm64": {"eu-west-1": 0}}}), False),
+    "release-no-regions": (mutated(("Releases",), {"1.2": {"arm64": {}}}), False),
+    "shared-numbering-and-releases": (
+        {
+            "team": {
+                **valid_family(),
+                "SharedNumbering": True,
+                "Releases": {"1.2": {"x86_64": {"eu-west-1": 2}}},
+            }
+        },
+        False,
+    ),
     "bad-family-name": ({"Team": valid_family()}, False),
     "family-not-a-mapping": ({"team": ["arn"]}, False),
 }
@@ -196,6 +223,24 @@ def test_mapping_given_as_json_text_reads_like_the_mapping() -> None:
         ("aws-otel-collector-arm64-ver-0-90-1", "arm64"),
         ("NewRelicLambdaExtensionARM64", "arm64"),
         ("LambdaAdapterLayerArm64", "arm64"),
+        ("LambdaAdapterLayerX86", "x86_64"),
+        ("AWS-AppConfig-Extension-Arm64", "arm64"),
+        ("AWSLambdaPowertoolsPythonV2-Arm64", "arm64"),
+        ("NewRelicLambdaExtension-ARM64", "arm64"),
+        ("honeycomb-lambda-extension-x86_64-v11-1-1", "x86_64"),
+        ("elastic-apm-extension-ver-1-5-4-arm64", "arm64"),
+        ("rotel-extension-amd64", "x86_64"),
+        ("chromium-x64", "x86_64"),
+        ("tool-graviton", "arm64"),
+        ("Graviton2Tools", "arm64"),
+        ("Arm64Tools", "arm64"),
+        ("X86Tools", "x86_64"),
+        ("ExtensionArm", "arm64"),
+        ("layer_AARCH64", "arm64"),
+        ("foo-x86-64", "x86_64"),
+        ("graphicsmagick", None),
+        ("Alarm", None),
+        ("swarm64", None),
         ("aws-otel-collector-amd64-ver-0-90-1", "x86_64"),
         ("AWSLambdaPowertoolsPythonV3-python312-x86_64", "x86_64"),
         ("Datadog-Extension", None),

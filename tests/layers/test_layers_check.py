@@ -6,6 +6,8 @@ import copy
 import json
 from typing import Any
 
+import pytest
+
 from helpers import function, template
 from safelambda import DeployContext, Severity
 from safelambda.layers import architecture_mismatches
@@ -41,10 +43,23 @@ def test_matching_layers_and_family_names_are_fine() -> None:
     assert architecture_mismatches(fragment, US) == []
 
 
-def test_unknown_layer_named_for_the_other_architecture_is_a_warning() -> None:
-    layer = "arn:aws:lambda:us-east-1:111111111111:layer:vendor-arm64:2"
-    found = architecture_mismatches(template(Fn=function({"Layers": [layer]})), US)
-    assert [(p.code, p.severity) for p in found] == [("SL207", Severity.WARNING)]
+@pytest.mark.parametrize(
+    ("layer", "architectures"),
+    [
+        pytest.param("vendor-arm64:2", ["x86_64"], id="arm64-on-x86"),
+        pytest.param("LambdaAdapterLayerX86:25", ["arm64"], id="camel-case-x86-on-arm64"),
+        pytest.param("NewRelicLambdaExtension-ARM64:9", ["x86_64"], id="separated-ARM64"),
+    ],
+)
+def test_unknown_layer_named_for_the_other_architecture_fails_the_check(
+    layer: str, architectures: list[str]
+) -> None:
+    # The layers step only warns (SL207, an error under Strict); `check` fails on it: an
+    # extension built for the other architecture does not start.
+    arn = f"arn:aws:lambda:us-east-1:111111111111:layer:{layer}"
+    fn = function({"Architectures": architectures, "Layers": [arn]})
+    found = architecture_mismatches(template(Fn=fn), US)
+    assert [(p.code, p.severity) for p in found] == [("SL207", Severity.ERROR)]
 
 
 def test_sam_function_with_globals_is_checked_as_sam_expands_it() -> None:
@@ -105,7 +120,8 @@ def test_deploy_time_and_template_mappings_are_used() -> None:
         Fn=function({"Layers": ["arn:aws:lambda:us-east-1:111111111111:layer:tool-graviton:1"]})
     )
     environ = {"SAFELAMBDA_LAYER_MAPPING": json.dumps({"tool": own})}
-    assert [p.code for p in architecture_mismatches(fragment, US, environ)] == ["SL206"]
+    # The team's family says nothing of its numbering: the swap warns naming both versions.
+    assert [p.code for p in architecture_mismatches(fragment, US, environ)] == ["SL206", "SL210"]
     fragment["Metadata"] = {"SafeLambda": {"Layers": {"tool": {"Architectures": "x"}}}}
     assert [p.code for p in architecture_mismatches(fragment, US, environ)] == ["SL201"]
 

@@ -1,6 +1,8 @@
 """The `safelambda` command, the only code that touches files: `main` is the entry, `parser`
 holds the options and help, `commands` runs them, `files` reads and writes templates, `plan`
-and `check` shape their output."""
+and `check` shape their output. `check`'s checks run over a template and the local files it
+points to (`local` reads them, `gate` checks them and applies `acknowledge`); `layers` lists the
+layer catalog."""
 
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
 from .main import main

@@ -1,12 +1,14 @@
 """`safelambda check`: a CI gate against the torn `$LATEST` of a Lambda update.
 
 Each check is one entry of `CHECKS`: a function from the processed templates (`Subject`) to
-findings. A finding is a coded `Problem` plus structured details for `--format json`.
+findings. A finding is a coded `Problem` plus structured details for `--format json`. `gate`
+runs them over a template and the local files it points to (`Nested`, `Definition`) and applies
+acknowledgements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,7 @@ from ..errors import Problem, error
 from ..layers import architecture_mismatches
 from ..references import Invocation, invocations, unqualified
 from ..template import FUNCTION, DeployContext, Resolver, properties
+from .acknowledge import Acknowledgement
 
 # What CloudFormation changes through each of the two parallel Lambda calls of an update
 # (DESIGN.md "The problem"). `UpdateFunctionCode` sets the code and the architecture ...
@@ -53,38 +56,86 @@ class Processed:
 
 
 @dataclass(frozen=True)
+class Nested:
+    """A local nested stack: the stack resource, its template file, the child as processed."""
+
+    stack: str
+    file: str
+    subject: Subject
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A state machine's local definition file (`DefinitionS3Location`, `DefinitionUri`)."""
+
+    resource: str
+    property: str
+    file: str
+    document: Any
+
+
+@dataclass(frozen=True)
 class Subject:
-    """What `check` looks at: the new template, and the previous one when given."""
+    """What `check` looks at: the new template, and the previous one when given; the local
+    files the new one points to; where acknowledgements are read (the template as written)."""
 
     new: Processed
     previous: Processed | None = None
     warnings: tuple[Problem, ...] = ()
+    source: Mapping[str, Any] | None = None
+    nested: tuple[Nested, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    problems: tuple[Problem, ...] = ()  # local files that could not be read or processed
+    passed: Mapping[str, str] = field(default_factory=dict)  # parameter -> the parent's function
 
 
 @dataclass(frozen=True)
 class Finding:
     problem: Problem
     details: dict[str, Any] = field(default_factory=dict)
+    file: str | None = None  # the local file it is in, when not the checked template
+    stack: tuple[str, ...] = ()  # the nested stacks, from the checked template, it is in
+    acknowledged: Acknowledgement | None = None
+
+    @property
+    def resource(self) -> str | None:
+        """The resource's logical ID, after the nested stacks it is in (`Stack/Resource`)."""
+        names = (*self.stack, self.problem.resource) if self.problem.resource else self.stack
+        return "/".join(names) or None
+
+    def render(self) -> str:
+        problem = self.problem._replace(resource=self.resource)
+        return f"{self.file}: {problem.render()}" if self.file else problem.render()
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.problem.as_dict(), "Severity": str(self.problem.severity), **self.details}
+        out = {**self.problem.as_dict(), "Severity": str(self.problem.severity), **self.details}
+        out.update({"File": self.file} if self.file else {})
+        out.update({"Stack": list(self.stack)} if self.stack else {})
+        if self.acknowledged is not None:
+            out["Acknowledged"] = self.acknowledged.as_dict()
+        return out
+
+
+# The catalog leaves these places as written (no AWS documentation proves an alias works
+# there), so SafeLambda cannot fix them: SL302, for a team to review and acknowledge.
+UNPROVEN = "REPORT"
 
 
 def latest_invocations(subject: Subject) -> list[Finding]:
     """(a) Every catalogued place that invokes a function of the new template unqualified."""
-    return [
-        Finding(
-            error(
-                "SL411",
-                f"invokes {place.function} unqualified: every call reaches $LATEST, "
-                "which is torn while an update runs",
-                place.resource,
-                place.path,
-            ),
-            {"Function": place.function},
+    findings = []
+    for place in unqualified(subject.new.template):
+        function = subject.passed.get(place.function, place.function)
+        message = f"invokes {function} unqualified: every call reaches $LATEST, which is torn "
+        message += "while an update runs"
+        code = "SL411"
+        if place.action == UNPROVEN:
+            code = "SL302"
+            message += "; SafeLambda leaves it (an alias is unproven there): review and acknowledge"
+        findings.append(
+            Finding(error(code, message, place.resource, place.path), {"Function": function})
         )
-        for place in unqualified(subject.new.template)
-    ]
+    return findings
 
 
 def torn_updates(subject: Subject) -> list[Finding]:
@@ -167,8 +218,19 @@ def _changed(before: dict[str, Any], after: dict[str, Any], names: tuple[str, ..
 
 
 def passed_warnings(subject: Subject) -> list[Finding]:
-    """Warnings from the transforms themselves (e.g. SL301: a reference left on $LATEST)."""
-    return [Finding(w) for w in subject.warnings]
+    """Warnings from the transforms themselves (e.g. SL301: a reference left on $LATEST); an
+    SL302 the check reports itself, as a failing finding, is not repeated."""
+    reported = [(f.problem.resource, f.problem.path or "") for f in latest_invocations(subject)]
+    return [
+        Finding(w)
+        for w in subject.warnings
+        if not (w.code == "SL302" and any(_within(w, r, p) for r, p in reported))
+    ]
+
+
+def _within(problem: Problem, resource: str | None, path: str) -> bool:
+    where = problem.path or ""
+    return problem.resource == resource and (path == where or path.startswith(where + "."))
 
 
 def layer_mismatches(subject: Subject) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""The three commands behind `safelambda`: read files, run the pure core, print or write."""
+"""The commands behind `safelambda`: read files, run the pure core, print or write."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Problem, Severity, TransformError, error
 from ..offline import pipeline, sam
 from ..template import properties
-from . import check, plan
+from . import acknowledge, check, gate, layers, local, plan
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
 
 # Where plain CloudFormation names a local path that `sam local` and `cloudformation package`
@@ -23,9 +23,10 @@ LOCAL_PATHS: dict[str, str] = {
     "AWS::ApiGateway::RestApi": "BodyS3Location",
     "AWS::ApiGatewayV2::Api": "BodyS3Location",
     "AWS::StepFunctions::StateMachine": "DefinitionS3Location",
+    "AWS::CloudFormation::Stack": "TemplateURL",
     **sam.LOCAL_PATHS,
 }
-FAILED = {"transform": 1, "plan": 1, "check": 3}
+FAILED = {"transform": 1, "plan": 1, "check": 3, "layers": 1}
 
 
 def say(args: argparse.Namespace, line: str) -> None:
@@ -51,12 +52,12 @@ def options(args: argparse.Namespace, values: dict[str, Any]) -> pipeline.Option
 
 
 def run(args: argparse.Namespace, path: str, overrides: dict[str, str]) -> pipeline.Outcome:
+    """`transform` and `plan`: the template through its transforms, then SafeLambda."""
     template, values = read(path, overrides)
-    outcome = pipeline.run(template, options(args, values), add_macro=args.command != "check")
+    outcome = pipeline.run(template, options(args, values), add_macro=True)
     verbose(args, f"{path}: ran {', '.join(outcome.ran) or 'no transform'}")
-    if outcome.result is not None and args.command != "check":
-        for warning in outcome.result.report.warnings:
-            say(args, warning.render())
+    for warning in outcome.result.report.warnings if outcome.result else ():
+        say(args, warning.render())
     return outcome
 
 
@@ -96,40 +97,76 @@ def plan_command(args: argparse.Namespace) -> int:
 
 
 def _processed(
-    args: argparse.Namespace, path: str, overrides: dict[str, str]
+    args: argparse.Namespace, path: str, template: dict[str, Any], values: dict[str, Any]
 ) -> tuple[check.Processed, tuple[Problem, ...]]:
-    outcome = run(args, path, overrides)
+    """`check`: the template through the transforms it lists, and only those."""
+    outcome = pipeline.run(template, options(args, values))
+    verbose(args, f"{path}: ran {', '.join(outcome.ran) or 'no transform'}")
     warnings = outcome.result.report.warnings if outcome.result else ()
     return check.Processed(outcome.output, outcome.options.context), warnings
 
 
 def check_command(args: argparse.Namespace) -> int:
+    acknowledged, wrong = acknowledge.from_command_line(args.acknowledge)
+    if wrong:
+        for problem in wrong:
+            print(problem.render(), file=sys.stderr)
+        return 2
     overrides = parse_overrides(args.parameter_overrides)
-    new, warnings = _processed(args, args.template, overrides)
+    source, values = read(args.template, overrides)
+    new, warnings = _processed(args, args.template, source, values)
     previous = None
     if args.previous:
         old = load_template(args.previous)
         declared = old.get("Parameters", {}) if isinstance(old, dict) else {}
         known = {k: v for k, v in overrides.items() if k in declared}
-        previous, _ = _processed(args, args.previous, known)
-    findings = check.run(check.Subject(new, previous, warnings))
-    shown = [f for f in findings if not (args.quiet and f.problem.severity is Severity.WARNING)]
-    failed = any(f.problem.severity is Severity.ERROR for f in findings)
+        previous, _ = _processed(args, args.previous, *read(args.previous, known))
+    reader = local.Reader(lambda path, template, values: _processed(args, path, template, values))
+    subject = reader.subject(
+        args.template, source, processed=new, warnings=warnings, previous=previous
+    )
+    findings = gate.run(subject, acknowledged)
+    return _report(args, findings)
+
+
+def _report(args: argparse.Namespace, findings: list[check.Finding]) -> int:
+    open_ = [f for f in findings if f.acknowledged is None]
+    reviewed = [f for f in findings if f.acknowledged is not None]
+    shown = [f for f in open_ if not (args.quiet and f.problem.severity is Severity.WARNING)]
+    failed = any(f.problem.severity is Severity.ERROR for f in open_)
     if args.format == "json":
         report = {"Template": args.template, "Previous": args.previous, "Passed": not failed}
         report["Findings"] = [f.as_dict() for f in shown]
+        report["Acknowledged"] = [f.as_dict() for f in reviewed]
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     else:
         for finding in shown:
-            print(finding.problem.render())
-        verbose(args, f"{len(findings)} finding(s); {'failed' if failed else 'passed'}")
+            print(finding.render())
+        for finding in reviewed:  # listed even with --quiet: they are the review's record
+            print(f"acknowledged {finding.render()} [{_acknowledged_by(finding)}]")
+        summary = f"{len(open_)} finding(s), {len(reviewed)} acknowledged"
+        verbose(args, f"{summary}; {'failed' if failed else 'passed'}")
     return 1 if failed else 0
+
+
+def _acknowledged_by(finding: check.Finding) -> str:
+    by = finding.acknowledged
+    return f"{by.by}: {by.reason}" if by and by.reason else (by.by if by else "")
+
+
+def layers_command(args: argparse.Namespace) -> int:
+    if args.family is None:
+        sys.stdout.write(layers.listing(args.format))
+    else:
+        print(layers.arn(args.family, args.region, args.architecture))
+    return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "transform": transform_command,
     "plan": plan_command,
     "check": check_command,
+    "layers": layers_command,
 }
 
 

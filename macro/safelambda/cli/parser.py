@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import textwrap
 from typing import NoReturn
 
 from .. import __version__
 from ..errors import error
+from ..layers import ARCHITECTURES
+
+REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d")
 
 TOP = """examples:
   safelambda transform samples/arch-switch/template.yaml
@@ -52,17 +57,54 @@ exit codes: 0 planned; 1 the template has errors; 2 the command line is wrong.
     ),
     "check": (
         "fail when an integration can reach a torn $LATEST (a CI gate)",
-        "Check the template as it will be deployed (after every transform it lists): "
-        "(a) each integration that invokes a function unqualified, so it reaches $LATEST "
-        "(SL411); (c) with --previous, each function whose change updates code or architecture "
-        "and configuration at once while the previous template's integrations invoke it "
-        "unqualified: the torn update (SL412). Warnings of the transforms are shown too.",
+        "Check the template as it will be deployed (after every transform it lists, and the "
+        "local nested stacks and state machine definitions it points to) for three kinds of "
+        "finding, each a failing error:\n"
+        "  (a) unqualified invocations: an integration that invokes a function unqualified, so "
+        "it reaches $LATEST, torn while an update runs (SL411); one in a place SafeLambda "
+        "leaves as written because an alias is unproven there, such as an environment "
+        "variable or a Config rule (SL302); in a local nested stack (Stack/Resource, with its "
+        "file) or a local state machine definition (the file and the path in it);\n"
+        "  (b) layer and architecture: a layer built for the other architecture than its "
+        "function's, known to the layer catalog (SL206) or named so (SL207), or a family with "
+        "no build for it (SL203); a swap that cannot keep the layer's release warns (SL210);\n"
+        "  (c) torn updates, with --previous: a function whose change updates code or "
+        "architecture and configuration at once while the previous template's integrations "
+        "invoke it unqualified (SL412).\n"
+        "Warnings of the transforms are shown and do not fail. A reviewed finding can be "
+        "acknowledged in Metadata.SafeLambda.Acknowledge (on the template or the resource) or "
+        "with --acknowledge: it is listed as acknowledged and does not fail; an "
+        "acknowledgement that matches nothing fails (SL415).",
         """examples:
   safelambda check template.yaml
   safelambda check --previous deployed.yaml template.yaml --format json
+  safelambda check template.yaml --acknowledge SL302:ComplianceRule \\
+      --acknowledge SL411:Orders/QueueMapping.Properties.FunctionName
 
-exit codes: 0 no findings; 1 findings (each one line, coded); 2 the command line is wrong;
-3 a template could not be read or processed.
+acknowledgements, in the template (a list; each a code, CODE:Resource[.Path], or a mapping):
+  Metadata:
+    SafeLambda:
+      Acknowledge:
+        - {Code: SL302, Resource: ComplianceRule, Reason: Config rules take no alias}
+  and on a resource, its own: Metadata: {SafeLambda: {Acknowledge: [SL302]}}
+
+exit codes: 0 no failing findings; 1 failing findings (each one line, coded); 2 the command
+line is wrong; 3 a template could not be read or processed.
+""",
+    ),
+    "layers": (
+        "list the bundled layer families, or print one family's layer ARN",
+        "Without FAMILY, list the bundled layer families: each build's layer and version per "
+        "architecture, the partitions and regions, how a swap to the other architecture keeps "
+        "the release, and where the figures came from (source and the date it was read). With "
+        "FAMILY, print its layer ARN for --region and --architecture.",
+        """examples:
+  safelambda layers
+  safelambda layers --format json
+  safelambda layers lambda-web-adapter --region eu-west-1 --architecture arm64
+
+exit codes: 0 printed; 1 the family is unknown (SL202) or has no build for that region and
+architecture (SL203); 2 the command line is wrong.
 """,
     ),
 }
@@ -100,18 +142,34 @@ def _common(sub: argparse.ArgumentParser) -> None:
     )
 
 
-def _add(commands: argparse._SubParsersAction[Parser], name: str) -> Parser:
+def _add(commands: argparse._SubParsersAction[Parser], name: str, template: bool = True) -> Parser:
     summary, description, epilog = COMMANDS[name]
     sub: Parser = commands.add_parser(
         name,
         help=summary,
-        description=description,
+        description=_wrapped(description),
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub.add_argument("template", help="template file (YAML or JSON); - reads stdin")
-    _common(sub)
+    if template:
+        sub.add_argument("template", help="template file (YAML or JSON); - reads stdin")
+        _common(sub)
     return sub
+
+
+def _wrapped(text: str) -> str:
+    """Each line of a description filled to the terminal's usual width; `  (a)` items hang."""
+    lines = [
+        textwrap.fill(line, 92, subsequent_indent="      " if line.startswith("  (") else "")
+        for line in text.split("\n")
+    ]
+    return "\n".join(lines)
+
+
+def _region(value: str) -> str:
+    if not REGION.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a region name such as us-east-1")
+    return value
 
 
 def build_parser() -> Parser:
@@ -144,4 +202,20 @@ def build_parser() -> Parser:
         help="the template deployed now; finds torn updates between it and TEMPLATE",
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--acknowledge",
+        action="append",
+        default=[],
+        metavar="CODE[:RESOURCE[.PATH]]",
+        help="a reviewed finding: listed as acknowledged, it does not fail (repeatable; "
+        "Stack/Resource for a nested stack's)",
+    )
+    layers = _add(commands, "layers", template=False)
+    layers.add_argument("family", nargs="?", help="a family name; omit it to list them all")
+    layers.add_argument("--region", type=_region, default="us-east-1", help="default us-east-1")
+    layers.add_argument(
+        "--architecture", choices=ARCHITECTURES, default="x86_64", help="default x86_64"
+    )
+    layers.add_argument("--format", choices=("text", "json"), default="text")
+    layers.set_defaults(quiet=False, verbose=False)
     return parser

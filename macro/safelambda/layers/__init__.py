@@ -1,6 +1,16 @@
 """Step 3, layers: each function gets the layers built for its architecture. The step is
-`layers.run`; `catalog` reads the layer mapping, `plan` decides one function's layers."""
+`layers.run`; `families` is the model (builds, exceptions, releases), `catalog` reads and checks
+layer mappings, `plan` decides one function's layers."""
 
+from .catalog import bundled, bundled_document
+from .families import ARCHITECTURES, Family
 from .layers import architecture_mismatches, run
 
-__all__ = ["architecture_mismatches", "run"]
+__all__ = [
+    "ARCHITECTURES",
+    "Family",
+    "architecture_mismatches",
+    "bundled",
+    "bundled_document",
+    "run",
+]

@@ -1,8 +1,5 @@
-"""The layer mapping: named layer families with one build per architecture, as data.
+"""The layer mapping: reading and checking layer families (`families`) from each source.
 
-A family gives, per architecture, an unversioned layer ARN template (`${AWS::Partition}` and
-`${AWS::Region}` are the only variables) and a version, plus exceptions for regions or
-partitions where the vendor publishes from another account, at another version, or not at all.
 `data/layers.json` is the bundled catalog and `data/layers.schema.json` its JSON Schema.
 
 Mappings are checked by hand here rather than with `jsonschema`: the macro's cold start stays
@@ -14,124 +11,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
-from functools import cache, cached_property
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
 
 from .. import packagedata
 from ..errors import Problem, error
-
-ARCHITECTURES = ("x86_64", "arm64")
-PREFIX = "safelambda:"
-FAMILY_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
-TEMPLATE_ARN = re.compile(
-    r"arn:(?:\$\{AWS::Partition\}|aws[a-z-]*):lambda:(?:\$\{AWS::Region\}|[a-z0-9-]+):"
-    r"(\d{12}):layer:([A-Za-z0-9_-]{1,140})"
+from .families import (
+    ARCHITECTURES,
+    PREFIX,
+    TEMPLATE_ARN,
+    Build,
+    Catalog,
+    Exception_,
+    Family,
+    Release,
 )
+
+__all__ = ["ARCHITECTURES", "PREFIX", "Catalog", "Family", "bundled", "catalog", "read_mapping"]
+
+FAMILY_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
 ACCOUNT = re.compile(r"\d{12}")
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d")
 PARTITION = re.compile(r"aws(?:-[a-z]+)*")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class Build(NamedTuple):
-    arn: str  # unversioned, with ${AWS::Partition} / ${AWS::Region}
-    version: int
-
-    @property
-    def account(self) -> str:
-        return self._parts()[0]
-
-    @property
-    def name(self) -> str:
-        return self._parts()[1]
-
-    def _parts(self) -> tuple[str, str]:
-        # Not split(":"): the ARN template's ${AWS::Partition} holds colons itself.
-        match = TEMPLATE_ARN.fullmatch(self.arn)
-        return (match.group(1), match.group(2)) if match else ("", "")
-
-
-class Exception_(NamedTuple):
-    partition: str | None = None
-    regions: tuple[str, ...] = ()
-    architectures: tuple[str, ...] = ARCHITECTURES
-    account: str | None = None
-    version: int | None = None
-    available: bool = True
-
-    def applies(self, arch: str, region: str, partition: str) -> bool:
-        return (
-            arch in self.architectures
-            and (self.partition is None or self.partition == partition)
-            and (not self.regions or region in self.regions)
-        )
-
-
-class Family(NamedTuple):
-    name: str
-    builds: Mapping[str, Build]
-    partitions: tuple[str, ...] = ("aws",)
-    regions: tuple[str, ...] = ()  # empty: every region of the partitions
-    exceptions: tuple[Exception_, ...] = ()
-    where: str = ""  # the source that defined it, for messages
-
-    def arn(self, arch: str, region: str, partition: str) -> str | None:
-        """The versioned layer ARN for one deploy target, or None where it is not published."""
-        build = self.builds.get(arch)
-        if build is None or self.unavailable(arch, region, partition):
-            return None
-        account, version = build.account, build.version
-        for rule in self.exceptions:
-            if rule.applies(arch, region, partition):
-                account = rule.account or account
-                version = rule.version or version
-        text = build.arn.replace("${AWS::Partition}", partition).replace("${AWS::Region}", region)
-        parts = text.split(":")
-        parts[4] = account
-        return ":".join(parts) + f":{version}"
-
-    def unavailable(self, arch: str, region: str, partition: str) -> str | None:
-        """Why the family has no build for this target (None when it has one)."""
-        if arch not in self.builds:
-            return f"has no {arch} build"
-        if partition not in self.partitions:
-            return f"is not published in partition {partition}"
-        if self.regions and region not in self.regions:
-            return f"is not published in {region}"
-        if any(not r.available and r.applies(arch, region, partition) for r in self.exceptions):
-            return f"has no {arch} build in {region}"
-        return None
-
-    def accounts(self) -> frozenset[str]:
-        own = {b.account for b in self.builds.values()}
-        return frozenset(own | {r.account for r in self.exceptions if r.account})
-
-
-class Catalog:
-    """Layer families by name."""
-
-    def __init__(self, families: dict[str, Family]) -> None:
-        self.families = families
-
-    def merged(self, families: Mapping[str, Family]) -> Catalog:
-        """A later source's family replaces the earlier one of the same name whole."""
-        return Catalog({**self.families, **families})
-
-    def owners(self, layer_name: str, account: str) -> list[tuple[Family, str]]:
-        """The (family, architecture) pairs whose build is this layer of this account."""
-        return list(self._owners.get((layer_name, account), ()))
-
-    @cached_property
-    def _owners(self) -> dict[tuple[str, str], list[tuple[Family, str]]]:
-        # Built once: matching every build's ARN per layer reference was a tenth of a transform.
-        index: dict[tuple[str, str], list[tuple[Family, str]]] = {}
-        for family in self.families.values():
-            accounts = family.accounts()
-            for arch, build in family.builds.items():
-                for account in accounts:
-                    index.setdefault((build.name, account), []).append((family, arch))
-        return index
 
 
 # -- reading and checking a mapping ----------------------------------------------------------
@@ -173,6 +76,26 @@ def _false(value: Any) -> str | None:
     return None if value is False else "may only be false (the default is available)"
 
 
+def _true(value: Any) -> str | None:
+    return None if value is True else "may only be true (the default is false)"
+
+
+def _releases(value: Any) -> str | None:
+    """Release name -> architecture -> region -> layer version: the vendor's release table."""
+    shape = "must map release names to architectures to regions to layer versions"
+    if not isinstance(value, dict) or not value:
+        return shape
+    for name, builds in value.items():
+        if not (isinstance(name, str) and name and isinstance(builds, dict) and builds):
+            return shape
+        for arch, regions in builds.items():
+            if arch not in ARCHITECTURES or not isinstance(regions, dict) or not regions:
+                return shape
+            if any(not REGION.fullmatch(str(r)) or _version(v) for r, v in regions.items()):
+                return shape
+    return None
+
+
 # field -> (check, required). Unknown fields are errors, so a typo never silently does nothing.
 FAMILY_FIELDS: dict[str, tuple[Check, bool]] = {
     "Description": (_string(), False),
@@ -182,6 +105,8 @@ FAMILY_FIELDS: dict[str, tuple[Check, bool]] = {
     "Regions": (_strings(REGION, "region names"), False),
     "Architectures": (lambda v: None, True),  # checked by _builds
     "Exceptions": (lambda v: None if isinstance(v, list) else "must be a list", False),
+    "SharedNumbering": (_true, False),
+    "Releases": (_releases, False),
 }
 BUILD_FIELDS: dict[str, tuple[Check, bool]] = {
     "Arn": (
@@ -224,6 +149,8 @@ def _family_problems(name: Any, value: Any) -> list[str]:
         return [f"{name}.Architectures: must map x86_64 and/or arm64 to a build"]
     for arch, build in builds.items():
         found += _fields(build, BUILD_FIELDS, f"{name}.Architectures.{arch}")
+    if {"SharedNumbering", "Releases"} <= set(value):
+        found.append(f"{name}: SharedNumbering and Releases exclude each other")
     for i, rule in enumerate(value.get("Exceptions", [])):
         at = f"{name}.Exceptions[{i}]"
         found += _fields(rule, EXCEPTION_FIELDS, at)
@@ -247,6 +174,10 @@ def _family(name: str, value: dict[str, Any], where: str) -> Family:
         )
         for r in value.get("Exceptions", [])
     )
+    releases = tuple(
+        Release(release, {arch: dict(regions) for arch, regions in table.items()})
+        for release, table in value.get("Releases", {}).items()
+    )
     return Family(
         name,
         builds,
@@ -254,6 +185,8 @@ def _family(name: str, value: dict[str, Any], where: str) -> Family:
         tuple(value.get("Regions", ())),
         rules,
         where,
+        value.get("SharedNumbering", False),
+        releases,
     )
 
 

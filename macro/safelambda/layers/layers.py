@@ -21,7 +21,7 @@ from ..errors import Problem, error
 from ..template import FUNCTION, DeployContext, Resolver, functions, properties
 from ..work import Work
 from . import catalog as layer_catalog
-from .catalog import PREFIX
+from .families import PREFIX
 from .plan import ArchTree, Planner, architecture
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"

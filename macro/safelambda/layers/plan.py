@@ -12,22 +12,28 @@ from typing import Any, NamedTuple
 
 from ..errors import Problem, Severity, error, warning
 from ..template import NO_VALUE, NO_VALUE_REF, Resolver, function_of
-from .catalog import ARCHITECTURES, PREFIX, Catalog
+from .families import ARCHITECTURES, PREFIX, Catalog, Family
 
 # An architecture, or (condition, tree if true, tree if false) when only the deploy decides.
 ArchTree = str | tuple[str, "ArchTree", "ArchTree"]
 
 LAYER_LIMIT = 5  # Lambda's limit of layers per function
 LAYER_ARN = re.compile(r"arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\d{12}):layer:([\w-]+):(\d+)")
-# What a layer's name says about its architecture, for layers no mapping knows.
+# What a layer's name says about its architecture, for layers no mapping knows: a separated
+# token (`-arm64`, `_x86_64.`, `-ARM`, `-graviton`), or a CamelCase word (`LambdaAdapterLayerX86`,
+# `LambdaInsightsExtension-Arm64`, `NewRelicLambdaExtensionARM64`, `Arm64Tools`). The spellings
+# are those of the shared corpus's `:layer:` ARNs and of vendors' published layer names.
+_SEP, _END = r"(?:^|[-_.])", r"(?:$|[-_.])"
+_WORD_START, _WORD_END = r"(?:^|(?<=[a-z0-9]))", r"(?=$|[A-Z_.-])"
 NAME_SAYS: dict[str, tuple[re.Pattern[str], ...]] = {
     "arm64": (
-        re.compile(r"(?:^|[-_.])(?:arm|arm64|aarch64)(?:$|[-_.])", re.IGNORECASE),
-        re.compile(r"(?<=[a-z0-9])(?:ARM64|Arm64|Aarch64)$"),
+        re.compile(_SEP + r"(?:arm|arm64|aarch64|graviton\d?)" + _END, re.IGNORECASE),
+        re.compile(_WORD_START + r"(?:ARM64|Arm64|AARCH64|Aarch64|Graviton\d?)" + _WORD_END),
+        re.compile(r"(?<=[a-z0-9])(?:Arm|ARM)$"),
     ),
     "x86_64": (
-        re.compile(r"(?:^|[-_.])(?:x86|x86_64|x86-64|amd64|x64)(?:$|[-_.])", re.IGNORECASE),
-        re.compile(r"(?<=[a-z0-9])(?:AMD64|Amd64|X86_64|X86)$"),
+        re.compile(_SEP + r"(?:x86|x86_64|x86-64|amd64|x64)" + _END, re.IGNORECASE),
+        re.compile(_WORD_START + r"(?:X86_64|X86|AMD64|Amd64|X64)" + _WORD_END),
     ),
 }
 
@@ -176,25 +182,50 @@ class Planner:
         name, account = match.group(4), match.group(3)
         owners = self.catalog.owners(name, account)
         if owners and arch not in {a for _, a in owners}:
-            return self._swap(owners[0][0].name, written, key, arch, path)
+            return self._swap(owners[0], written, match, arch, path)
         said = name_says(name)
         if not owners and said is not None and said != arch:
-            severity = Severity.ERROR if self.strict else Severity.WARNING
+            # `check` fails on it: an extension of the other architecture does not start.
+            severity = Severity.ERROR if self.strict or not self.rewrite else Severity.WARNING
             message = f"layer {name} looks built for {said} but the function is {arch}"
             self._problem(Problem("SL207", message, self.logical_id, path, severity))
         return Item(written, path, key)
 
-    def _swap(self, family: str, written: Any, key: str, arch: str, path: str) -> Item:
-        arn = self._arn(family, arch, path)
+    def _swap(
+        self, owner: tuple[Family, str], written: Any, match: re.Match[str], arch: str, path: str
+    ) -> Item:
+        family, built_for = owner
+        key = match.group(0).rsplit(":", 1)[0]
+        arn = self._arn(family.name, arch, path)
         if arn is None:
             return Item(written, path, key)
+        arn, unknown = self._same_release(family, built_for, match, arch, arn)
         name = key.rsplit(":", 1)[1]
         message = f"layer {name} is built for the other architecture; {arch} uses {arn}"
         severity = Severity.WARNING if self.rewrite else Severity.ERROR
         self._problem(Problem("SL206", message, self.logical_id, path, severity))
+        if unknown is not None:
+            self._problem(unknown, path)
         if not self.rewrite:
             return Item(written, path, key)
         return Item(arn, path, arn.rsplit(":", 1)[0], changed=True)
+
+    def _same_release(
+        self, family: Family, built_for: str, match: re.Match[str], arch: str, arn: str
+    ) -> tuple[str, Problem | None]:
+        """`arn` at the version of the written layer's release (a pinned release stays pinned);
+        where that release is unknown, the catalog's version and a warning naming both."""
+        version, region = int(match.group(5)), match.group(2)
+        found = family.sibling(built_for, version, region, arch, self.region)
+        if found.version is not None:
+            return f"{arn.rsplit(':', 1)[0]}:{found.version}", None
+        release = f" (release {found.release})" if found.release else ""
+        message = (
+            f"no {arch} build of the release of {match.group(4)}:{version}{release} is known, so "
+            f"the swap takes the catalog's {arn.rsplit(':', 2)[1]}:{arn.rsplit(':', 1)[1]}: "
+            f"check it is the release you want, or write the {arch} layer yourself"
+        )
+        return arn, warning("SL210", message)
 
     def _family(self, name: str, written: Any, arch: str, path: str) -> Item:
         if name not in self.catalog.families:

@@ -41,6 +41,7 @@ class Invocation(NamedTuple):
     function: str
     target: str  # the function itself, or the Alias or Version it names
     qualified: bool
+    action: str = ""  # the catalog row's action (REPORT: SafeLambda leaves the place as it is)
 
     @property
     def place(self) -> str:
@@ -85,6 +86,7 @@ def invocations(template: dict[str, Any]) -> list[Invocation]:
                                 owned[name],
                                 name,
                                 qualified or pinned or not direct,
+                                entry.action,
                             )
                         )
     return found
