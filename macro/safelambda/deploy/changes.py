@@ -68,8 +68,10 @@ def actions(previous: Stack, new: Stack) -> tuple[Action, ...]:
     replaced = {a.logical_id for a in deploy if a.change is Change.REPLACE}
     cleanup = []
     for rid in reversed(previous.graph.order()):  # what depends on a resource goes first
-        if rid in replaced or rid not in new.resources:
-            cleanup.append(_delete(previous.resources[rid], rid in replaced))
+        if rid in replaced:
+            cleanup.append(_delete(previous.resources[rid], new.resources[rid]))
+        elif rid not in new.resources:
+            cleanup.append(_delete(previous.resources[rid], None))
     return (*deploy, *cleanup)
 
 
@@ -90,21 +92,21 @@ def _decide(old: Resource | None, new: Resource, renewed: set[str]) -> Action:
 def changed_properties(
     before: dict[str, Any], after: dict[str, Any], renewed: set[str]
 ) -> tuple[str, ...]:
-    """Top-level properties whose value differs, or that name a resource with a new physical ID."""
-    names = list(after) + [name for name in before if name not in after]
+    """Top-level properties whose value differs, or that name a resource with a new physical ID,
+    in alphabetical order."""
     return tuple(
         name
-        for name in names
+        for name in sorted(before.keys() | after.keys())
         if before.get(name) != after.get(name) or names_in(after.get(name)) & renewed
     )
 
 
-def _delete(resource: Resource, replaced: bool) -> Action:
-    policy = resource.replace_policy if replaced else resource.deletion_policy
-    return Action(
-        resource.logical_id,
-        resource.type,
-        Change.DELETE,
-        Phase.CLEANUP,
-        retained=policy in RETAINED,
-    )
+def _delete(old: Resource, replacement: Resource | None) -> Action:
+    """A removed resource is kept by its `DeletionPolicy`; the old one of a replaced resource by
+    `UpdateReplacePolicy`, counted only when the previous and the new template both say so
+    (the documentation does not say which of the two CloudFormation reads)."""
+    if replacement is None:
+        retained = old.deletion_policy in RETAINED
+    else:
+        retained = {old.replace_policy, replacement.replace_policy} <= RETAINED
+    return Action(old.logical_id, old.type, Change.DELETE, Phase.CLEANUP, retained=retained)

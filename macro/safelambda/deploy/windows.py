@@ -80,6 +80,8 @@ def windows(t: Transition) -> list[Finding]:
             continue
         if not t.renewed(call.target) and caller.granting(t.previous, t.old_grants, call.target):
             continue  # granted before this deploy, and still until its cleanup
+        if any(not t.changed(g.resource) for g in granting):
+            continue  # an unchanged grant whose pattern (`Fn*`, `*`) covers the new target
         for actor in _actors(t, caller):
             if (actor, call.target) in reported or any(
                 t.before(g.resource, actor) for g in granting
