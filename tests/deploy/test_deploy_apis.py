@@ -110,7 +110,7 @@ def test_the_window_names_the_stage_the_target_and_the_grant() -> None:
     assert window.problem.severity == "warning"
     assert dict(window.details) == {
         "Integration": "Method",
-        "Path": "Properties.Integration.Uri",
+        "Place": "Method.Properties.Integration.Uri",
         "Target": "FnAliaslive",
         "Grants": ["Permission"],
     }

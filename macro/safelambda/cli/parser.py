@@ -51,18 +51,31 @@ exit codes: 0 planned; 1 the template has errors; 2 the command line is wrong.
 """,
     ),
     "check": (
-        "fail when an integration can reach a torn $LATEST (a CI gate)",
-        "Check the template as it will be deployed (after every transform it lists): "
+        "fail when an integration can reach a torn $LATEST or the deploy breaks (a CI gate)",
+        "Check the template as it will be deployed (after every transform it lists; with or "
+        "without SafeLambda, so SAM, CDK and Serverless Framework templates too): "
         "(a) each integration that invokes a function unqualified, so it reaches $LATEST "
-        "(SL411); (c) with --previous, each function whose change updates code or architecture "
-        "and configuration at once while the previous template's integrations invoke it "
-        "unqualified: the torn update (SL412). Warnings of the transforms are shown too.",
+        "(SL411); (b) layers built for the other architecture (SL206); (c) with --previous, "
+        "each function whose change updates code or architecture and configuration at once "
+        "while the previous template's integrations invoke it unqualified: the torn update "
+        "(SL412); (d) with --previous, the deploy model: what CloudFormation does going from "
+        "OLD_TEMPLATE to TEMPLATE (each resource created, updated, replaced or deleted in "
+        "cleanup, in dependency order) and the service rules that break it: two Versions of "
+        "one function or a Version of an unchanged one (SL501, SL502), an API stage left on "
+        "its Deployment's old snapshot and what that snapshot still needs (SL503, SL504, "
+        "SL506, SL507), a caller invoking before its grant exists (SL505, SL509), a replaced "
+        "integration delivering twice (SL508), a type change (SL510). Windows of seconds are "
+        "warnings; outages and failed deploys are errors. Warnings of the transforms are shown "
+        "too.",
         """examples:
   safelambda check template.yaml
   safelambda check --previous deployed.yaml template.yaml --format json
+  aws cloudformation get-template --stack-name orders --template-stage Processed \\
+      --query TemplateBody --output json > deployed.json
+  safelambda check --previous deployed.json template.yaml   # before `sam deploy`
 
-exit codes: 0 no findings; 1 findings (each one line, coded); 2 the command line is wrong;
-3 a template could not be read or processed.
+exit codes: 0 no error (warnings are printed, they do not fail); 1 errors (each finding one
+line, coded); 2 the command line is wrong; 3 a template could not be read or processed.
 """,
     ),
 }
@@ -141,7 +154,8 @@ def build_parser() -> Parser:
     check.add_argument(
         "--previous",
         metavar="OLD_TEMPLATE",
-        help="the template deployed now; finds torn updates between it and TEMPLATE",
+        help="the template the stack holds now: finds torn updates between it and TEMPLATE "
+        "and models the deploy from it to TEMPLATE (SL5xx)",
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
     return parser

@@ -133,12 +133,12 @@ def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Fin
         "SL505",
         WARNING,
         f"starts invoking {call.target} ({call.resource}.{call.path}) in this deploy, but "
-        f"nothing orders it after {names}, which grants that and is created or changed in the "
-        "same deploy: for a few seconds invocations fail with a permission error, and "
+        f"nothing orders it after {names}, which grants it and is itself created or changed in "
+        "this deploy: for a few seconds invocations fail with a permission error, and "
         f"EventBridge, SNS, Cognito and IoT do not retry them; {advice}",
         actor,
         Integration=call.resource,
-        Path=call.path,
+        Place=f"{call.resource}.{call.path}",
         Target=call.target,
         Grants=[g.resource for g in granting],
     )
@@ -175,7 +175,7 @@ def _outside(
                 f"granted too; {fix}",
                 integration,
                 Integration=call.resource,
-                Path=call.path,
+                Place=f"{call.resource}.{call.path}",
                 Target=call.target,
                 Previous=old.target,
             )
