@@ -205,3 +205,54 @@ def test_a_poller_needs_no_grant() -> None:
         return (_aliased if target != "Fn" else (lambda **r: stack(Fn=fn(), **r)))(Mapping=esm)
 
     assert simulate(mapping("Fn"), mapping("FnAliaslive")).findings == ()
+
+
+def url(target: str, grant: bool) -> dict[str, Any]:
+    """A public Function URL on `target`, granted by a `lambda:InvokeFunctionUrl` permission."""
+    props: dict[str, Any] = {"TargetFunctionArn": arn("Fn"), "AuthType": "NONE"}
+    if target != "Fn":
+        props["Qualifier"] = "live"
+    resources: dict[str, Any] = {"Url": {"Type": "AWS::Lambda::Url", "Properties": props}}
+    if grant:
+        public = permission(target, "*")
+        public["Properties"].update(Action="lambda:InvokeFunctionUrl", FunctionUrlAuthType="NONE")
+        resources["UrlPermission"] = public
+    return (_aliased if target != "Fn" else (lambda **r: stack(Fn=fn(), **r)))(**resources)
+
+
+@pytest.mark.parametrize(
+    ("grant", "found"),
+    [
+        pytest.param(True, [("SL505", "Url")], id="public-url-permission"),
+        pytest.param(False, [("SL509", "Url")], id="iam-callers-outside"),
+    ],
+)
+def test_a_function_url_is_granted_by_invoke_function_url(
+    grant: bool, found: list[tuple[str, str]]
+) -> None:
+    deploy = simulate(url("Fn", grant), url("FnAliaslive", grant))
+    assert codes(deploy) == found
+    assert deploy.findings[0].details["Target"] == "FnAliaslive"
+
+
+def test_a_role_named_elsewhere_still_grants_its_caller() -> None:
+    """A Transfer workflow names no role: the server names the workflow's execution role."""
+
+    def transfer(target: str) -> dict[str, Any]:
+        document = {
+            "Statement": [
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn(target)}
+            ]
+        }
+        step = {"Type": "CUSTOM", "CustomStepDetails": {"Target": arn(target)}}
+        role = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": document}]},
+        }
+        workflow = {"Type": "AWS::Transfer::Workflow", "Properties": {"Steps": [step]}}
+        make = _aliased if target != "Fn" else (lambda **r: stack(Fn=fn(), **r))
+        return make(WorkflowRole=role, Workflow=workflow)
+
+    deploy = simulate(transfer("Fn"), transfer("FnAliaslive"))
+    assert [code for code, _ in codes(deploy)] == ["SL505"]  # the role and workflow are unordered
+    assert deploy.findings[0].details["Grants"] == ["WorkflowRole"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
-from ..references import allows_invoke, catalog, matches, principal_service
+from ..references import URL, allows_invoke, catalog, matches, principal_service
 from ..template import names_in
 from .stack import Stack
 from .tables import BY_PERMISSION, BY_ROLE, PERMISSION, ROLE
@@ -30,6 +30,8 @@ class Grant(NamedTuple):
     # BY_PERMISSION: the resources its SourceArn names (None: from anywhere);
     # BY_ROLE: the roles it is a policy of.
     scope: frozenset[str] | None
+    # `lambda:InvokeFunctionUrl`: what a Function URL needs, from any principal it names.
+    url: bool = False
 
     def grants(self, stack: Stack, target: str) -> bool:
         function = function_of(stack, target)
@@ -45,6 +47,10 @@ class Grant(NamedTuple):
             return False
         if by == BY_ROLE:
             return bool(self.scope and self.scope & near)
+        if self.url != (service == URL):
+            return False
+        if self.url:
+            return True  # its SourceArn names who calls the URL (a distribution), not the URL
         if self.service is not None and not matches(self.service, service):
             return False
         return self.scope is None or bool(self.scope & near)
@@ -75,7 +81,8 @@ def grants(stack: Stack) -> list[Grant]:
 
 def _permission(stack: Stack, rid: str, props: dict[str, Any]) -> Grant | None:
     action = props.get("Action")
-    if not (isinstance(action, str) and (allows_invoke(action) or action.lower() == INVOKE_URL)):
+    url = isinstance(action, str) and action.lower() == INVOKE_URL
+    if not (url or allows_invoke(action)):
         return None
     covers = targets_in(props.get("FunctionName"), stack)
     if not covers:
@@ -83,7 +90,7 @@ def _permission(stack: Stack, rid: str, props: dict[str, Any]) -> Grant | None:
     principal = props.get("Principal")
     service = principal_service(principal) if isinstance(principal, str) else None
     source = frozenset(names_in(props.get("SourceArn")) & stack.resources.keys())
-    return Grant(rid, BY_PERMISSION, service, frozenset(covers), source or None)
+    return Grant(rid, BY_PERMISSION, service, frozenset(covers), source or None, url)
 
 
 def _invocable(stack: Stack, document: Any) -> set[str]:

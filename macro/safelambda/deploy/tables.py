@@ -90,6 +90,8 @@ GRANTED_BY: dict[str, str] = {
     "AWS::Pipes::Pipe": BY_ROLE,
     "AWS::AppSync::DataSource": BY_ROLE,
     "AWS::KinesisFirehose::DeliveryStream": BY_ROLE,
+    # A Transfer Family workflow step runs with the server's workflow execution role.
+    "AWS::Transfer::Workflow": BY_ROLE,
     # Lambda itself polls the source with the function's own execution role.
     "AWS::Lambda::EventSourceMapping": UNGRANTED,
     # Lambda@Edge: CloudFront runs a replica of the Version, no grant in the function's account.

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..errors import Severity
-from ..references import services_of
+from ..references import URL, services_of
 from .apis import content_of
 from .grants import Grant
 from .stack import Stack
-from .tables import BY_PERMISSION, BY_ROLE, GRANTED_BY, UNGRANTED
+from .tables import BY_PERMISSION, BY_ROLE, GRANTED_BY, ROLE, UNGRANTED
 from .targets import Call
 from .transition import Finding, Transition, finding
 
@@ -37,6 +37,10 @@ class Caller(NamedTuple):
         """The grants of `stack` that let this caller invoke `target`."""
         resource = self.call.resource
         near = frozenset({resource, *stack.names(resource), *([self.api] if self.api else [])})
+        if self.by == BY_ROLE and not near & set(stack.of_type(ROLE)):
+            # The role is named elsewhere (a Transfer server names its workflow's role): any
+            # role of the template may be it.
+            near = frozenset(stack.of_type(ROLE))
         return [
             g for g in grants if g.serves(self.by, self.service, near) and g.grants(stack, target)
         ]
@@ -158,12 +162,15 @@ def _outside(
         if (integration, call.target) in reported:
             return []
         reported.add((integration, call.target))
-        fix = (
-            f"allow lambda:InvokeFunction on {call.target} in the caller's role"
-            if caller.by == BY_ROLE
-            else f"add an AWS::Lambda::Permission with FunctionName {call.target} for "
-            f"{caller.service}"
-        )
+        if caller.by == BY_ROLE:
+            fix = f"allow lambda:InvokeFunction on {call.target} in the caller's role"
+        elif caller.service == URL:
+            fix = f"let the URL's callers invoke it (lambda:InvokeFunctionUrl on {call.target})"
+        else:
+            fix = (
+                f"add an AWS::Lambda::Permission with FunctionName {call.target} for "
+                f"{caller.service}"
+            )
         return [
             finding(
                 "SL509",

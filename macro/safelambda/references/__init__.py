@@ -8,10 +8,11 @@ from . import catalog
 from .iam import allows_invoke
 from .invocations import INVOKING, Invocation, invocations, unqualified
 from .references import run
-from .usage import matches, principal_service, services_of
+from .usage import URL, matches, principal_service, services_of
 
 __all__ = [
     "INVOKING",
+    "URL",
     "Invocation",
     "allows_invoke",
     "catalog",
