@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from scenes import action, alias, changes, codes, fn, permission, rule, stack, version
 
-from safelambda import DeployContext, TransformError
-from safelambda.deploy import Change, Phase, simulate
+from safelambda import DeployContext, Severity, TransformError
+from safelambda.deploy import RULES, Change, Finding, Phase, Transition, finding, simulate
 
 PROTECTED = stack(
     Fn=fn(Description="SafeLambda:aaaa"),
@@ -171,3 +171,15 @@ def test_neither_template_is_changed_and_the_result_is_deterministic() -> None:
     assert json.dumps([old, new], sort_keys=True) == frozen
     assert first.actions == second.actions
     assert first.findings == second.findings
+
+
+def test_a_new_rule_is_one_more_entry_in_the_table() -> None:
+    def created(t: Transition) -> list[Finding]:
+        return [
+            finding("SL999", Severity.WARNING, "created", rid)
+            for rid, a in t.deploy.items()
+            if a.change is Change.CREATE
+        ]
+
+    deploy = simulate(PROTECTED, _code_change({"MemorySize": 512}), rules=(*RULES, created))
+    assert codes(deploy) == [("SL999", "FnVersionbbbb")]

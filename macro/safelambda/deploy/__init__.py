@@ -6,12 +6,24 @@ resource created, updated in place, replaced, deleted in cleanup or unchanged (`
 dependency order (`graph`); `Deploy.findings` the coded findings of the service rules
 (`rules`: Lambda Versions, API Gateway snapshots in `stale`, grants and their windows in
 `windows`). `stack` reads one template, `targets` and `grants` what it invokes and who may,
-`apis` its API Gateway stages, `tables` the per-type facts.
+`apis` its API Gateway stages, `tables` the per-type facts. A rule is a function of a
+`Transition` (both stacks and every action) to `Finding`s; `simulate(..., rules=)` runs others.
 """
 
 from .changes import Action, Change, Phase
 from .model import Deploy, simulate
-from .rules import RULES
-from .transition import Finding
+from .rules import RULES, Rule
+from .transition import Finding, Transition, finding
 
-__all__ = ["RULES", "Action", "Change", "Deploy", "Finding", "Phase", "simulate"]
+__all__ = [
+    "RULES",
+    "Action",
+    "Change",
+    "Deploy",
+    "Finding",
+    "Phase",
+    "Rule",
+    "Transition",
+    "finding",
+    "simulate",
+]

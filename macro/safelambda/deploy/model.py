@@ -6,7 +6,6 @@ the template the stack holds (None before its first deploy), `new` the one being
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ from ..errors import Problem, Severity, TransformError
 from ..template import DeployContext, checked
 from .changes import Action, Phase, actions
 from .graph import Graph
-from .rules import RULES
+from .rules import RULES, Rule
 from .stack import Stack, empty
 from .transition import Finding, Transition
 
@@ -55,7 +54,7 @@ def simulate(
     new: dict[str, Any],
     context: DeployContext | None = None,
     previous_context: DeployContext | None = None,
-    rules: tuple[Callable[[Transition], list[Finding]], ...] = RULES,
+    rules: tuple[Rule, ...] = RULES,
 ) -> Deploy:
     """Model the deploy of `new` onto a stack that holds `previous`.
 
