@@ -81,6 +81,8 @@ CODES: dict[str, str] = {
     "SL509": "An integration moves to a new target, and its old target's grant is not in the "
     "template: nothing grants the new one.",
     "SL510": "A resource changes type under the same logical ID, which CloudFormation refuses.",
+    "SL511": "An S3 bucket notification is configured before the permission it needs exists: "
+    "S3 checks it, and the deploy fails.",
     "SL999": "An unexpected internal error; please report it.",
 }
 

@@ -256,3 +256,40 @@ def test_a_role_named_elsewhere_still_grants_its_caller() -> None:
     deploy = simulate(transfer("Fn"), transfer("FnAliaslive"))
     assert [code for code, _ in codes(deploy)] == ["SL505"]  # the role and workflow are unordered
     assert deploy.findings[0].details["Grants"] == ["WorkflowRole"]
+
+
+def bucket(target: str, order: bool) -> dict[str, Any]:
+    """A bucket notifying `target`, and the permission S3 checks when it saves that."""
+    notification = {
+        "LambdaConfigurations": [{"Event": "s3:ObjectCreated:*", "Function": arn(target)}]
+    }
+    uploads: dict[str, Any] = {
+        "Type": "AWS::S3::Bucket",
+        "Properties": {"BucketName": "uploads", "NotificationConfiguration": notification},
+    }
+    source = "arn:aws:s3:::uploads" if order else {"Fn::Sub": "arn:aws:s3:::${Uploads}"}
+    if order:
+        uploads["DependsOn"] = "UploadsPermission"
+    make = _aliased if target != "Fn" else (lambda **r: stack(Fn=fn(), **r))
+    return make(Uploads=uploads, UploadsPermission=permission(target, "s3.amazonaws.com", source))
+
+
+@pytest.mark.parametrize(
+    ("previous", "order", "found"),
+    [
+        pytest.param(None, False, [("SL511", "Uploads")], id="first-deploy"),
+        pytest.param(bucket("Fn", False), False, [("SL511", "Uploads")], id="adoption"),
+        pytest.param(bucket("Fn", True), True, [], id="ordered"),
+    ],
+)
+def test_s3_refuses_a_notification_before_its_permission(
+    previous: dict[str, Any] | None, order: bool, found: list[tuple[str, str]]
+) -> None:
+    new = bucket("FnAliaslive" if previous else "Fn", order)
+    deploy = simulate(previous, new)
+    assert codes(deploy) == found
+    if found:
+        assert deploy.failed
+        assert "name the bucket in UploadsPermission's SourceArn as text" in (
+            deploy.findings[0].problem.message
+        )

@@ -63,8 +63,9 @@ exit codes: 0 planned; 1 the template has errors; 2 the command line is wrong.
         "cleanup, in dependency order) and the service rules that break it: two Versions of "
         "one function or a Version of an unchanged one (SL501, SL502), an API stage left on "
         "its Deployment's old snapshot and what that snapshot still needs (SL503, SL504, "
-        "SL506, SL507), a caller invoking before its grant exists (SL505, SL509), a replaced "
-        "integration delivering twice (SL508), a type change (SL510). Windows of seconds are "
+        "SL506, SL507), a caller invoking before its grant exists (SL505, SL509, SL511), a "
+        "replaced integration delivering twice (SL508), a type change (SL510). Windows of "
+        "seconds are "
         "warnings; outages and failed deploys are errors. Warnings of the transforms are shown "
         "too.",
         """examples:

@@ -6,7 +6,7 @@ coded findings that name the resources and say what to do.
 | type_changes  | SL510              | CloudFormation refuses a new type under an old logical ID |
 | versions      | SL501, SL502       | Lambda publishes no Version of an unchanged `$LATEST`    |
 | snapshots     | SL503, SL504, SL506, SL507 | a stage serves its Deployment's snapshot          |
-| windows       | SL505, SL509       | an invocation needs a grant that exists at that moment   |
+| windows       | SL505, SL509, SL511 | an invocation needs a grant that exists at that moment  |
 | fan_out       | SL508              | a replaced integration delivers twice until cleanup      |
 """
 

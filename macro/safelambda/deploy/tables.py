@@ -117,3 +117,10 @@ FAN_OUT = frozenset(
         "AWS::Logs::SubscriptionFilter",
     }
 )
+
+# Services that check the grant when the integration is configured, not when they invoke: S3
+# validates a bucket's notification configuration by checking that it may invoke the function,
+# so the bucket fails to create or update until the permission exists ("AWS::S3::Bucket
+# NotificationConfiguration": "AWS CloudFormation checks whether the bucket can invoke the
+# function"; knowledge center "Unable to validate the following destination configurations").
+CHECKED_WHEN_CONFIGURED = frozenset({"AWS::S3::Bucket"})

@@ -30,6 +30,10 @@ class Call(NamedTuple):
     function: str
     target: str
 
+    @property
+    def place(self) -> str:
+        return f"{self.resource}.{self.path}"
+
 
 def function_of(stack: Stack, target: str) -> str:
     """The function a target belongs to (`Fn:7` and `Fn*` -> `Fn`)."""

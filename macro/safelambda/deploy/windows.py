@@ -5,8 +5,9 @@ a stage switched to a new snapshot, a route of an auto-deployed stage), the gran
 service invoke that target must already exist: created earlier in the dependency order, or held
 from before. A grant this deploy creates with no order against the caller leaves a window of
 seconds in which invocations fail with a permission error, and EventBridge, SNS, Cognito and IoT
-do not retry those (SL505). An integration moved to a new target whose old grant lives outside
-the template leaves no grant at all (SL509).
+do not retry those (SL505); S3 checks the grant when the notification is configured, so there the
+deploy fails (SL511). An integration moved to a new target whose old grant lives outside the
+template leaves no grant at all (SL509).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from ..references import URL, services_of
 from .apis import content_of
 from .grants import Grant
 from .stack import Stack
-from .tables import BY_PERMISSION, BY_ROLE, GRANTED_BY, ROLE, UNGRANTED
+from .tables import (
+    BY_PERMISSION,
+    BY_ROLE,
+    CHECKED_WHEN_CONFIGURED,
+    GRANTED_BY,
+    ROLE,
+    UNGRANTED,
+)
 from .targets import Call
 from .transition import Finding, Transition, finding
 
@@ -66,7 +74,7 @@ class _Seen:
 
 
 def windows(t: Transition) -> list[Finding]:
-    """SL505 and SL509 for every call that starts in this deploy."""
+    """SL505, SL509 and SL511 for every call that starts in this deploy."""
     content = content_of(t.new_apis)
     seen = _Seen(t)
     found: list[Finding] = []
@@ -133,16 +141,40 @@ def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Fin
         if cycle
         else f"add DependsOn: [{names}] to {actor}"
     )
+    if t.new.type_of(actor) in CHECKED_WHEN_CONFIGURED:
+        return _refused(call, actor, granting, advice, cycle)
     return finding(
         "SL505",
         WARNING,
-        f"starts invoking {call.target} ({call.resource}.{call.path}) in this deploy, but "
+        f"starts invoking {call.target} ({call.place}) in this deploy, but "
         f"nothing orders it after {names}, which grants it and is itself created or changed in "
         "this deploy: for a few seconds invocations fail with a permission error, and "
         f"EventBridge, SNS, Cognito and IoT do not retry them; {advice}",
         actor,
         Integration=call.resource,
-        Place=f"{call.resource}.{call.path}",
+        Place=call.place,
+        Target=call.target,
+        Grants=[g.resource for g in granting],
+    )
+
+
+def _refused(call: Call, actor: str, granting: list[Grant], advice: str, cycle: bool) -> Finding:
+    """SL511: the service checks the grant when it is configured, so the deploy fails."""
+    names = ", ".join(g.resource for g in granting)
+    if cycle:
+        advice = (
+            f"name the bucket in {names}'s SourceArn as text (or grant by SourceAccount), then "
+            f"add DependsOn: [{names}] to {actor}"
+        )
+    return finding(
+        "SL511",
+        Severity.ERROR,
+        f"is configured to invoke {call.target} ({call.place}) before {names} grants it, and "
+        "S3 checks that grant when it saves the notification configuration: the deploy fails "
+        f"('Unable to validate the following destination configurations'); {advice}",
+        actor,
+        Integration=call.resource,
+        Place=call.place,
         Target=call.target,
         Grants=[g.resource for g in granting],
     )
@@ -182,7 +214,7 @@ def _outside(
                 f"granted too; {fix}",
                 integration,
                 Integration=call.resource,
-                Place=f"{call.resource}.{call.path}",
+                Place=call.place,
                 Target=call.target,
                 Previous=old.target,
             )
