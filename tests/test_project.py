@@ -125,6 +125,6 @@ def test_the_layout_keeps_its_rooms_small() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 320
     }
     assert long == {}
-    for step in ("template", "layers", "versions", "references", "offline", "cli"):
+    for step in ("template", "layers", "versions", "references", "deploy", "offline", "cli"):
         doc = ast.get_docstring(ast.parse((PACKAGE / step / "__init__.py").read_text("utf-8")))
         assert doc, f"{step}/__init__.py says what the folder does"

@@ -17,7 +17,8 @@ class Severity(StrEnum):
 
 
 # code -> one-line meaning. Ranges: SL0xx input and configuration, SL1xx versions and hashing,
-# SL2xx layers, SL3xx references, SL4xx command line and checks, SL9xx internal.
+# SL2xx layers, SL3xx references, SL4xx command line and checks, SL5xx the deploy model
+# (`check --previous`), SL9xx internal.
 CODES: dict[str, str] = {
     "SL001": "The fragment is not a JSON object (mapping).",
     "SL002": "`Resources` is missing or is not a mapping.",
@@ -77,6 +78,24 @@ CODES: dict[str, str] = {
     "SL414": "A local nested stack template nests itself.",
     "SL415": "An acknowledgement matches no finding: remove it.",
     "SL416": "An acknowledgement is malformed or names a code `check` does not report.",
+    "SL501": "Two Versions of one function are created in one deploy: the second fails ('A "
+    "version for this Lambda function exists').",
+    "SL502": "A Version is created for a function whose version-locked properties do not "
+    "change: Lambda publishes nothing and the deploy fails.",
+    "SL503": "An API's content changes but its stage's Deployment keeps its logical ID: the "
+    "stage keeps serving the previous snapshot.",
+    "SL504": "A new Deployment is not ordered after the API parts this deploy changes: its "
+    "snapshot may miss them.",
+    "SL505": "A caller starts invoking a target before the grant created in the same deploy "
+    "exists: a window of failed invocations.",
+    "SL506": "A stale stage's snapshot still needs a grant this deploy deletes in cleanup.",
+    "SL507": "A stale stage's snapshot invokes a function, alias or version this deploy deletes.",
+    "SL508": "A replaced integration and its replacement both deliver every event until cleanup.",
+    "SL509": "An integration moves to a new target, and its old target's grant is not in the "
+    "template: nothing grants the new one.",
+    "SL510": "A resource changes type under the same logical ID, which CloudFormation refuses.",
+    "SL511": "An S3 bucket notification is configured before the permission it needs exists: "
+    "S3 checks it, and the deploy fails.",
     "SL999": "An unexpected internal error; please report it.",
 }
 

@@ -1,4 +1,5 @@
-"""`safelambda check`: a CI gate against the torn `$LATEST` of a Lambda update.
+"""`safelambda check`: a CI gate against the torn `$LATEST` of a Lambda update, and with
+`--previous`, against what the deploy itself breaks (the deploy model, `safelambda.deploy`).
 
 Each check is one entry of `CHECKS`: a function from the processed templates (`Subject`) to
 findings. A finding is a coded `Problem` plus structured details for `--format json`. `gate`
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..deploy import simulate
 from ..errors import Problem, error
 from ..layers import architecture_mismatches
 from ..references import Invocation, invocations, unqualified
@@ -238,8 +240,24 @@ def layer_mismatches(subject: Subject) -> list[Finding]:
     return [Finding(p) for p in architecture_mismatches(subject.new.template, subject.new.context)]
 
 
+def deploy_model(subject: Subject) -> list[Finding]:
+    """(d) With a previous template: what CloudFormation does going from it to the new one, and
+    the service rules that break that deploy (SL5xx)."""
+    if subject.previous is None:
+        return []
+    old, new = subject.previous, subject.new
+    deploy = simulate(old.template, new.template, new.context, old.context)
+    return [Finding(f.problem, dict(f.details)) for f in deploy.findings]
+
+
 Check = Callable[[Subject], list[Finding]]
-CHECKS: tuple[Check, ...] = (latest_invocations, layer_mismatches, torn_updates, passed_warnings)
+CHECKS: tuple[Check, ...] = (
+    latest_invocations,
+    layer_mismatches,
+    torn_updates,
+    deploy_model,
+    passed_warnings,
+)
 
 
 def run(subject: Subject) -> list[Finding]:

@@ -56,10 +56,10 @@ exit codes: 0 planned; 1 the template has errors; 2 the command line is wrong.
 """,
     ),
     "check": (
-        "fail when an integration can reach a torn $LATEST (a CI gate)",
-        "Check the template as it will be deployed (after every transform it lists, and the "
-        "local nested stacks and state machine definitions it points to) for three kinds of "
-        "finding, each a failing error:\n"
+        "fail when an integration can reach a torn $LATEST or the deploy breaks (a CI gate)",
+        "Check the template as it will be deployed (after every transform it lists, with or "
+        "without SafeLambda, so SAM, CDK and Serverless Framework templates too; and the local "
+        "nested stacks and state machine definitions it points to) for four kinds of finding:\n"
         "  (a) unqualified invocations: an integration that invokes a function unqualified, so "
         "it reaches $LATEST, torn while an update runs (SL411); one in a place SafeLambda "
         "leaves as written because an alias is unproven there, such as an environment "
@@ -70,7 +70,15 @@ exit codes: 0 planned; 1 the template has errors; 2 the command line is wrong.
         "no build for it (SL203); a swap that cannot keep the layer's release warns (SL210);\n"
         "  (c) torn updates, with --previous: a function whose change updates code or "
         "architecture and configuration at once while the previous template's integrations "
-        "invoke it unqualified (SL412).\n"
+        "invoke it unqualified (SL412);\n"
+        "  (d) the deploy model, with --previous: what CloudFormation does going from "
+        "OLD_TEMPLATE to TEMPLATE (each resource created, updated, replaced or deleted in "
+        "cleanup, in dependency order) and the service rules that break it: two Versions of "
+        "one function or a Version of an unchanged one (SL501, SL502), an API stage left on "
+        "its Deployment's old snapshot and what that snapshot still needs (SL503, SL504, "
+        "SL506, SL507), a caller invoking before its grant exists (SL505, SL509, SL511), a "
+        "replaced integration delivering twice (SL508), a type change (SL510); windows of "
+        "seconds are warnings, outages and failed deploys are errors.\n"
         "Warnings of the transforms are shown and do not fail. A reviewed finding can be "
         "acknowledged in Metadata.SafeLambda.Acknowledge (on the template or the resource) or "
         "with --acknowledge: it is listed as acknowledged and does not fail; an "
@@ -78,6 +86,9 @@ exit codes: 0 planned; 1 the template has errors; 2 the command line is wrong.
         """examples:
   safelambda check template.yaml
   safelambda check --previous deployed.yaml template.yaml --format json
+  aws cloudformation get-template --stack-name orders --template-stage Processed \\
+      --query TemplateBody --output json > deployed.json
+  safelambda check --previous deployed.json template.yaml   # before `sam deploy`
   safelambda check template.yaml --acknowledge SL302:ComplianceRule \\
       --acknowledge SL411:Orders/QueueMapping.Properties.FunctionName
 
@@ -88,8 +99,8 @@ acknowledgements, in the template (a list; each a code, CODE:Resource[.Path], or
         - {Code: SL302, Resource: ComplianceRule, Reason: Config rules take no alias}
   and on a resource, its own: Metadata: {SafeLambda: {Acknowledge: [SL302]}}
 
-exit codes: 0 no failing findings; 1 failing findings (each one line, coded); 2 the command
-line is wrong; 3 a template could not be read or processed.
+exit codes: 0 no failing findings (warnings are printed, they do not fail); 1 failing findings
+(each one line, coded); 2 the command line is wrong; 3 a template could not be read or processed.
 """,
     ),
     "layers": (
@@ -199,7 +210,8 @@ def build_parser() -> Parser:
     check.add_argument(
         "--previous",
         metavar="OLD_TEMPLATE",
-        help="the template deployed now; finds torn updates between it and TEMPLATE",
+        help="the template the stack holds now: finds torn updates between it and TEMPLATE "
+        "and models the deploy from it to TEMPLATE (SL5xx)",
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(

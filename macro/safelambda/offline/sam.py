@@ -14,6 +14,7 @@ string (`Code: src/`) that `sam local`, `sam build` and `aws cloudformation pack
 from __future__ import annotations
 
 import copy
+import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -135,6 +136,10 @@ def expand(
                 )
             ]
         ) from None
+    # Each translation records metrics it never publishes offline; when a second translation
+    # (`check --previous`) frees the first, the translator logs "There are unpublished metrics"
+    # on stderr. Offline there is nowhere to publish them.
+    logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
     swapped, paths = swap_local_paths(template)
     previous = os.environ.get("AWS_DEFAULT_REGION")
     os.environ["AWS_DEFAULT_REGION"] = region  # the translator reads the region from here

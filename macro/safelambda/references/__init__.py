@@ -1,8 +1,25 @@
 """Step 6, rewrite references: every invocation of a function moves to its alias. The step is
 `references.run`; `catalog` is the table of places, `place`, `qualifier`, `permissions` and `iam`
-rewrite them, `invocations` finds the unqualified ones for `check` and the tests."""
+rewrite them, `invocations` finds the unqualified ones for `check` and the tests. The catalog,
+which of its actions invoke, and how principals and IAM actions are read are shared with the
+deploy model."""
 
-from .invocations import Invocation, invocations, unqualified
+from . import catalog
+from .iam import allows_invoke
+from .invocations import INVOKING, Invocation, invocations, unqualified
 from .references import run
+from .usage import URL, matches, principal_service, services_of
 
-__all__ = ["Invocation", "invocations", "run", "unqualified"]
+__all__ = [
+    "INVOKING",
+    "URL",
+    "Invocation",
+    "allows_invoke",
+    "catalog",
+    "invocations",
+    "matches",
+    "principal_service",
+    "run",
+    "services_of",
+    "unqualified",
+]

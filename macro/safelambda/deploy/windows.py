@@ -1,0 +1,222 @@
+"""An invocation needs a grant that exists at that moment.
+
+When a caller starts invoking a target in this deploy (a new integration, one moved to an alias,
+a stage switched to a new snapshot, a route of an auto-deployed stage), the grant that lets its
+service invoke that target must already exist: created earlier in the dependency order, or held
+from before. A grant this deploy creates with no order against the caller leaves a window of
+seconds in which invocations fail with a permission error, and EventBridge, SNS, Cognito and IoT
+do not retry those (SL505); S3 checks the grant when the notification is configured, so there the
+deploy fails (SL511). An integration moved to a new target whose old grant lives outside the
+template leaves no grant at all (SL509).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..errors import Severity
+from ..references import URL, services_of
+from .apis import content_of
+from .grants import Grant
+from .stack import Stack
+from .tables import (
+    BY_PERMISSION,
+    BY_ROLE,
+    CHECKED_WHEN_CONFIGURED,
+    GRANTED_BY,
+    ROLE,
+    UNGRANTED,
+)
+from .targets import Call
+from .transition import Finding, Transition, finding
+
+WARNING = Severity.WARNING
+
+
+class Caller(NamedTuple):
+    """One call, and how its service is granted."""
+
+    call: Call
+    api: str | None  # the API whose content holds the call (its stages make it live)
+    by: str  # BY_PERMISSION or BY_ROLE
+    service: str
+
+    def granting(self, stack: Stack, grants: list[Grant], target: str) -> list[Grant]:
+        """The grants of `stack` that let this caller invoke `target`."""
+        resource = self.call.resource
+        near = frozenset({resource, *stack.names(resource), *([self.api] if self.api else [])})
+        if self.by == BY_ROLE and not near & set(stack.of_type(ROLE)):
+            # The role is named elsewhere (a Transfer server names its workflow's role): any
+            # role of the template may be it.
+            near = frozenset(stack.of_type(ROLE))
+        return [
+            g for g in grants if g.serves(self.by, self.service, near) and g.grants(stack, target)
+        ]
+
+
+class _Seen:
+    """What the previous stack invoked: per integration, and per API (its snapshot)."""
+
+    def __init__(self, t: Transition) -> None:
+        content = content_of(t.old_apis)
+        self.pairs = {(c.resource, c.target) for c in t.old_calls}
+        self.by_api: dict[str, list[Call]] = {}
+        self.by_resource: dict[str, list[Call]] = {}
+        for call in t.old_calls:
+            self.by_resource.setdefault(call.resource, []).append(call)
+            if call.resource in content:
+                self.by_api.setdefault(content[call.resource], []).append(call)
+
+    def before(self, caller: Caller) -> list[Call]:
+        if caller.api:
+            return self.by_api.get(caller.api, [])
+        return self.by_resource.get(caller.call.resource, [])
+
+
+def windows(t: Transition) -> list[Finding]:
+    """SL505, SL509 and SL511 for every call that starts in this deploy."""
+    content = content_of(t.new_apis)
+    seen = _Seen(t)
+    found: list[Finding] = []
+    reported: set[tuple[str, str]] = set()
+    for call in t.new_calls:
+        by = GRANTED_BY.get(t.new.type_of(call.resource) or "", BY_PERMISSION)
+        api = content.get(call.resource)
+        service = services_of(t.new.type_of(api or call.resource) or "")
+        caller = Caller(call, api, by, service)
+        if by == UNGRANTED or not _started(t, caller, seen):
+            continue
+        granting = caller.granting(t.new, t.new_grants, call.target)
+        if not granting:
+            found += _outside(t, caller, seen, reported)
+            continue
+        if not t.renewed(call.target) and caller.granting(t.previous, t.old_grants, call.target):
+            continue  # granted before this deploy, and still until its cleanup
+        if any(not t.changed(g.resource) for g in granting):
+            continue  # an unchanged grant whose pattern (`Fn*`, `*`) covers the new target
+        for actor in _actors(t, caller):
+            if (actor, call.target) in reported or any(
+                t.before(g.resource, actor) for g in granting
+            ):
+                continue
+            reported.add((actor, call.target))
+            found.append(_window(t, call, actor, granting))
+    return found
+
+
+def _started(t: Transition, caller: Caller, seen: _Seen) -> bool:
+    call = caller.call
+    if t.renewed(call.target):
+        return True
+    if caller.api is not None:
+        before = {c.target for c in seen.before(caller)}
+        return t.renewed(caller.api) or call.target not in before
+    return t.renewed(call.resource) or (call.resource, call.target) not in seen.pairs
+
+
+def _actors(t: Transition, caller: Caller) -> list[str]:
+    """The resources whose action makes the call live: the caller itself, or for an API's
+    content each stage that serves it from now on (a stale stage serves none of it)."""
+    if caller.api is None:
+        return [caller.call.resource]
+    actors: list[str] = []
+    for stage in t.new_apis[caller.api].stages:
+        if stage.auto:
+            actor = caller.call.resource
+        elif stage.deployment and t.renewed(stage.deployment):
+            actor = stage.resource
+        else:
+            continue
+        if actor not in actors:
+            actors.append(actor)
+    return actors
+
+
+def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Finding:
+    names = ", ".join(g.resource for g in granting)
+    cycle = any(t.before(actor, g.resource) for g in granting)
+    advice = (
+        f"{names} depends on {actor} (its SourceArn names it), so no DependsOn can order them: "
+        f"grant {call.target} in a deploy of its own first"
+        if cycle
+        else f"add DependsOn: [{names}] to {actor}"
+    )
+    if t.new.type_of(actor) in CHECKED_WHEN_CONFIGURED:
+        return _refused(call, actor, granting, advice, cycle)
+    return finding(
+        "SL505",
+        WARNING,
+        f"starts invoking {call.target} ({call.place}) in this deploy, but "
+        f"nothing orders it after {names}, which grants it and is itself created or changed in "
+        "this deploy: for a few seconds invocations fail with a permission error, and "
+        f"EventBridge, SNS, Cognito and IoT do not retry them; {advice}",
+        actor,
+        Integration=call.resource,
+        Place=call.place,
+        Target=call.target,
+        Grants=[g.resource for g in granting],
+    )
+
+
+def _refused(call: Call, actor: str, granting: list[Grant], advice: str, cycle: bool) -> Finding:
+    """SL511: the service checks the grant when it is configured, so the deploy fails."""
+    names = ", ".join(g.resource for g in granting)
+    if cycle:
+        advice = (
+            f"name the bucket in {names}'s SourceArn as text (or grant by SourceAccount), then "
+            f"add DependsOn: [{names}] to {actor}"
+        )
+    return finding(
+        "SL511",
+        Severity.ERROR,
+        f"is configured to invoke {call.target} ({call.place}) before {names} grants it, and "
+        "S3 checks that grant when it saves the notification configuration: the deploy fails "
+        f"('Unable to validate the following destination configurations'); {advice}",
+        actor,
+        Integration=call.resource,
+        Place=call.place,
+        Target=call.target,
+        Grants=[g.resource for g in granting],
+    )
+
+
+def _outside(
+    t: Transition, caller: Caller, seen: _Seen, reported: set[tuple[str, str]]
+) -> list[Finding]:
+    """SL509: moved from a target granted outside the template to one granted nowhere."""
+    call = caller.call
+    integration = caller.api or call.resource
+    for old in seen.before(caller):
+        if old.function != call.function or old.target == call.target:
+            continue
+        if caller.granting(t.previous, t.old_grants, old.target):
+            continue
+        if (integration, call.target) in reported:
+            return []
+        reported.add((integration, call.target))
+        if caller.by == BY_ROLE:
+            fix = f"allow lambda:InvokeFunction on {call.target} in the caller's role"
+        elif caller.service == URL:
+            fix = f"let the URL's callers invoke it (lambda:InvokeFunctionUrl on {call.target})"
+        else:
+            fix = (
+                f"add an AWS::Lambda::Permission with FunctionName {call.target} for "
+                f"{caller.service}"
+            )
+        return [
+            finding(
+                "SL509",
+                WARNING,
+                f"now invokes {call.target} instead of {old.target}, and no grant in this "
+                f"template lets it invoke either: {old.target}'s grant lives outside the "
+                f"template (another stack, a manual add-permission) and does not cover "
+                f"{call.target}, so invocations fail after this deploy unless {call.target} is "
+                f"granted too; {fix}",
+                integration,
+                Integration=call.resource,
+                Place=call.place,
+                Target=call.target,
+                Previous=old.target,
+            )
+        ]
+    return []

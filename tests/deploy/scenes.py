@@ -1,0 +1,94 @@
+"""Small resources for hand-written deploy pairs: previous and new processed templates."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from helpers import function
+from safelambda.deploy import Action, Deploy, Phase
+
+REGION_ACCOUNT = "arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}"
+
+
+def stack(**resources: Any) -> dict[str, Any]:
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": copy.deepcopy(resources)}
+
+
+def fn(**properties: Any) -> dict[str, Any]:
+    return function(properties)
+
+
+def version(function_id: str = "Fn", **extra: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::Lambda::Version",
+        "DeletionPolicy": "Retain",
+        "Properties": {"FunctionName": {"Ref": function_id}},
+        **extra,
+    }
+
+
+def alias(version_id: str, name: str = "live", function_id: str = "Fn") -> dict[str, Any]:
+    return {
+        "Type": "AWS::Lambda::Alias",
+        "Properties": {
+            "FunctionName": {"Ref": function_id},
+            "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]},
+            "Name": name,
+        },
+    }
+
+
+def arn(target: str) -> dict[str, Any]:
+    """How a template names a function's ARN (`Fn`) or an alias's (`FnAliaslive`)."""
+    return {"Ref": target} if "Alias" in target else {"Fn::GetAtt": [target, "Arn"]}
+
+
+def permission(target: str, principal: str, source: Any = None, **extra: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": {"Ref": target},
+        "Principal": principal,
+    }
+    if source is not None:
+        props["SourceArn"] = source
+    return {"Type": "AWS::Lambda::Permission", "Properties": props, **extra}
+
+
+def rule(target: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::Events::Rule",
+        "Properties": {
+            "ScheduleExpression": "rate(1 minute)",
+            "Targets": [{"Id": "t", "Arn": arn(target)}],
+        },
+        **extra,
+    }
+
+
+def uri(target: str) -> dict[str, Any]:
+    """An API Gateway Lambda proxy integration URI."""
+    name = target if "Alias" in target else f"{target}.Arn"
+    return {
+        "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+        f"${{{name}}}/invocations"
+    }
+
+
+def codes(deploy: Deploy) -> list[tuple[str, str | None]]:
+    """(code, resource) of every finding, in order."""
+    return [(f.problem.code, f.problem.resource) for f in deploy.findings]
+
+
+def changes(deploy: Deploy) -> dict[str, str]:
+    """Deploy-phase change of every resource, and `cleanup:` entries for the cleanup phase."""
+    return {
+        (a.logical_id if a.phase == "deploy" else f"cleanup:{a.logical_id}"): str(a.change)
+        for a in deploy.actions
+    }
+
+
+def action(deploy: Deploy, logical_id: str, phase: Phase = Phase.DEPLOY) -> Action:
+    found = deploy.action(logical_id, phase)
+    assert found is not None, f"no {phase} action for {logical_id}"
+    return found

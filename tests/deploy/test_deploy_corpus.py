@@ -1,0 +1,84 @@
+"""The deploy model on every corpus template: first deploy, adoption, alias rename, removal.
+
+Each template SafeLambda processes is deployed four ways: from nothing, from itself without
+SafeLambda (adoption), from SafeLambda's output to the output with `AliasName: prod` (rename), and
+back to the template without SafeLambda (removal). The model must never crash and must give the
+same answer twice. The counts of findings are pinned as today's macro output gives them: the
+stale stages of adoption and rename (SL503, SL506, SL507) are issue 13's outage, and must fall
+to zero when the macro rotates API Deployments; update the numbers then, deliberately.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import corpus_support as corpus
+from safelambda import TransformError, transform
+from safelambda.deploy import simulate
+from safelambda.template.resolve import DeployContext
+
+FILES = corpus.corpus_files()
+needs_corpus = pytest.mark.skipif(not FILES, reason=f"no corpus at {corpus.CORPUS}")
+TRANSITIONS = ("first", "adopt", "rename", "remove")
+
+# Templates with at least one finding of each code, per transition, with today's macro.
+EXPECTED = {
+    "first": {"SL504": 4, "SL505": 147},
+    "adopt": {"SL503": 86, "SL505": 60, "SL506": 85, "SL508": 5, "SL509": 6},
+    "rename": {"SL503": 86, "SL505": 60, "SL507": 86, "SL508": 5, "SL509": 5},
+    "remove": {"SL503": 86, "SL505": 57, "SL507": 86, "SL508": 5, "SL509": 6},
+}
+
+
+Pairs = dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]
+
+
+def _pairs(path: Path) -> tuple[Pairs, DeployContext] | None:
+    """The four transitions of one template, and its deploy values; None when SafeLambda does
+    not process it."""
+    try:
+        fragment, values = corpus._expanded(corpus.Run(path.name), path, [])
+        context = DeployContext(corpus.REGION, "123456789012", values)
+        live = transform(fragment, context).template
+        prod = transform(fragment, context, environ={"SAFELAMBDA_ALIAS_NAME": "prod"}).template
+    except (corpus.Verdict, TransformError):
+        return None
+    pairs: Pairs = {
+        "first": (None, live),
+        "adopt": (fragment, live),
+        "rename": (live, prod),
+        "remove": (live, fragment),
+    }
+    return pairs, context
+
+
+@functools.cache
+def _outcomes() -> dict[str, Counter[str]]:
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)
+    found: dict[str, Counter[str]] = {t: Counter() for t in TRANSITIONS}
+    for path in FILES:
+        read = _pairs(path)
+        if read is None:
+            continue
+        pairs, context = read
+        for transition, (previous, new) in pairs.items():
+            deploy = simulate(previous, new, context)
+            again = simulate(previous, new, context)
+            assert (deploy.actions, deploy.findings) == (again.actions, again.findings), path
+            declared = set(new["Resources"]) | set((previous or {}).get("Resources", {}))
+            assert {f.problem.resource for f in deploy.findings} <= declared, path
+            found[transition].update(set(deploy.codes))
+    return found
+
+
+@needs_corpus
+@pytest.mark.corpus
+@pytest.mark.parametrize("transition", TRANSITIONS)
+def test_the_model_reads_every_corpus_deploy_as_pinned(transition: str) -> None:
+    assert dict(_outcomes()[transition]) == EXPECTED[transition]
