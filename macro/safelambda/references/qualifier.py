@@ -8,11 +8,13 @@ two properties (SAM does the same for AutoPublishAlias: sam_resources.py keeps `
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from ..errors import warning
 from ..template import Path, function_of, properties, render_path
 from ..work import Rewrite
+from .catalog import qualifier_path
 from .place import Place, unrewritten
 
 LATEST = "$LATEST"
@@ -32,7 +34,7 @@ def run(place: Place) -> None:
     if not bare:
         return
     props = properties(place.work.resources[place.resource_id])
-    path = place.entry.qualifier
+    path = qualifier_path(place.entry, place.path)
     current = _get(props, path)
     resolved = place.work.resolver.resolve(current) if current is not MISSING else MISSING
     if isinstance(resolved, str) and resolved != LATEST:
@@ -102,22 +104,35 @@ def _cannot(place: Place, bare: list[str], path: Path, why: str) -> None:
     )
 
 
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part, MISSING)
+    if isinstance(node, list) and isinstance(part, int) and part < len(node):
+        return node[part]
+    return MISSING
+
+
 def _get(props: dict[str, Any], path: Path) -> Any:
     node: Any = props
     for part in path:
-        if not isinstance(node, dict) or part not in node:
+        node = _child(node, part)
+        if node is MISSING:
             return MISSING
-        node = node[part]
     return node
 
 
 def _blocked(props: dict[str, Any], path: Path) -> bool:
+    """True when a value on the way to the qualifier is not a mapping to write it into (an
+    intrinsic function other than the `Fn::If` branches the path steps through)."""
     node: Any = props
-    for part in path[:-1]:
-        node = node.get(part) if isinstance(node, dict) else None
-        if node is None:
-            return False
-        if not isinstance(node, dict) or function_of(node):
+    for part, following in pairwise(path):
+        node = _child(node, part)
+        if node is MISSING:
+            return False  # created on the way
+        if isinstance(node, list):
+            if not isinstance(following, int):
+                return True
+        elif not isinstance(node, dict) or function_of(node) not in (None, following):
             return True
     return False
 
