@@ -30,6 +30,7 @@ from ..template import (
     Resolver,
     function_of,
     getatt_parts,
+    rename_by,
     sub_parts,
     sub_references,
 )
@@ -114,10 +115,15 @@ class Dependencies:
         return {k: v for k, v in sections.items() if v}
 
 
+# The name a logical ID has in the output (a Version SafeLambda replaces is named as its own).
+Rename = Callable[[str], str]
+
+
 class _Collector:
-    def __init__(self, template: dict[str, Any], resolver: Resolver) -> None:
+    def __init__(self, template: dict[str, Any], resolver: Resolver, name: Rename) -> None:
         self.template = template
         self.resolver = resolver
+        self.name = name
         self.found = Dependencies()
         self.seen: set[tuple[str, str]] = set()
         self.queue: deque[tuple[Any, Path, str | None]] = deque()
@@ -261,7 +267,8 @@ class _Collector:
         names = table[type_] | set(DERIVED.get((type_, head), ())) | {head}
         chosen = {k: v for k, v in props.items() if k in names}
         contributed = self.resolver.resolve(chosen)
-        self.found.resources.setdefault(target, {}).update(contributed)
+        named = rename_by(contributed, self.name)
+        self.found.resources.setdefault(self.name(target), {}).update(named)
         self.queue.append((contributed, path, via or target))
 
     def _dynamic_references(self, text: str, path: Path, via: str | None) -> None:
@@ -303,7 +310,8 @@ def _step(path: Path, key: str | int, via: str | None) -> Path:
 
 
 def collect(
-    template: dict[str, Any], resolver: Resolver, resolved: Any, path: Path
+    template: dict[str, Any], resolver: Resolver, resolved: Any, path: Path, name: Rename = str
 ) -> Dependencies:
-    """The dependencies of `resolved` (a function's locked properties, resolved) at `path`."""
-    return _Collector(template, resolver).run(resolved, path)
+    """The dependencies of `resolved` (a function's locked properties, resolved) at `path`;
+    the logical IDs they name are hashed as `name` gives them."""
+    return _Collector(template, resolver, name).run(resolved, path)
