@@ -224,11 +224,11 @@ def replaceable_versions(before: dict[str, Any], functions: set[str]) -> set[str
     return found
 
 
-def _unqualified(value: Any, functions: dict[str, str]) -> Iterator[str]:
+def unqualified_in(value: Any, functions: dict[str, str]) -> Iterator[str]:
     """Every way `value` still names a function's `$LATEST`: Ref, .Arn, ${Fn}, ${Fn.Arn}."""
     if isinstance(value, list):
         for item in value:
-            yield from _unqualified(item, functions)
+            yield from unqualified_in(item, functions)
         return
     if not isinstance(value, dict):
         return
@@ -248,7 +248,7 @@ def _unqualified(value: Any, functions: dict[str, str]) -> Iterator[str]:
             if re.search(r"\$\{%s(\.Arn)?\}(?!:%s\b)" % (re.escape(fid), re.escape(alias)), text):
                 yield f"Sub ${{{fid}}}"
     for item in value.values():
-        yield from _unqualified(item, functions)
+        yield from unqualified_in(item, functions)
 
 
 def off_alias(processed: dict[str, Any], functions: dict[str, str]) -> list[str]:
@@ -263,7 +263,7 @@ def off_alias(processed: dict[str, Any], functions: dict[str, str]) -> list[str]
                 continue
             for path, value in catalog.expand(props, entry.path):
                 where = "/".join(str(p) for p in path)
-                misses += [f"{rid}/{where}: {m}" for m in _unqualified(value, functions)]
+                misses += [f"{rid}/{where}: {m}" for m in unqualified_in(value, functions)]
     return misses
 
 
