@@ -54,7 +54,7 @@ ACCEPTABLE = frozenset({OK, REJECTED_LOAD, REJECTED_SAM, REJECTED_INVALID})
 # when cfn-lint also finds an error in the input that does not depend on today's date.
 INVALID_INPUT = frozenset(
     {"SL001", "SL002", "SL003", "SL004", "SL005", "SL007", "SL009", "SL012", "SL016", "SL017"}
-    | {"SL018", "SL019"}
+    | {"SL018", "SL019", "SL040", "SL041", "SL042"}
 )
 DATED_RULES = frozenset({"E2531", "E2533"})  # runtime deprecation: depends on today's date
 

@@ -291,8 +291,9 @@ def test_novalue_architecture_branch_means_lambdas_default() -> None:
     [
         pytest.param([{"Fn::ImportValue": "arch"}], id="import-value"),
         pytest.param([{"Fn::GetAtt": ["Other", "Arch"]}], id="resource-attribute"),  # Other: below
-        pytest.param(["arm"], id="not-an-architecture"),
-        pytest.param(["x86_64", "arm64"], id="two-architectures"),
+        # Written as literals, these are refused before any step runs (SL041, tests/template).
+        pytest.param({"Fn::Split": [",", "arm"]}, id="not-an-architecture"),
+        pytest.param({"Fn::Split": [",", "x86_64,arm64"]}, id="two-architectures"),
     ],
 )
 def test_architecture_that_cannot_be_known_is_an_error_naming_the_function(

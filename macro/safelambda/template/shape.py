@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from ..errors import Problem, error
 from .checks import Names, depth_problem, intrinsic_check
+from .types import type_problems
 
 TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passed through S3
 RESOURCE_LIMIT = 500
@@ -100,6 +101,7 @@ def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], dict[str, tuple[s
     # An Fn::Transform (AWS::Include) may still add declarations: names cannot be checked yet,
     # and the check does not look inside it.
     problems, names = intrinsic_check(fragment, complete=not transform)
+    problems += type_problems(resources)
     return problems, None if transform else _lambda_names(resources, names)
 
 

@@ -1,0 +1,175 @@
+"""Property types: what the CloudFormation resource schemas say a property holds, checked before
+any step reads it.
+
+`data/property_types.json` (derived from the schemas cfn-lint ships, by a test) lists every
+property of `AWS::Lambda::Function` and, for the integrations of the catalog, the properties on
+the way to each catalogued place. `Architectures: arm64` (a string), `Layers: "arn:…"` or
+`Targets: {Arn: …}` (a mapping) would otherwise pass the macro and fail the deploy far from the
+cause, or leave an integration on `$LATEST` because no catalogued path reaches it.
+
+An intrinsic function may stand for any value: only the branches of `Fn::If` are read, and
+`AWS::NoValue` removes the value. CloudFormation turns numbers and booleans into strings and
+reads `"128"` as a number, so those pass too. Enumerations are checked only where SafeLambda
+reads the value (`Architectures`, `PackageType`): others grow with Lambda, and a table older
+than Lambda must never refuse what CloudFormation deploys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from .. import packagedata
+from ..errors import Problem, error
+from .intrinsics import Path, function_of, render_path
+
+FUNCTION = "AWS::Lambda::Function"
+NO_VALUE = {"Ref": "AWS::NoValue"}
+EXAMPLE_LIMIT = 40  # a string echoed as the example of a list: longer ones are not repeated
+
+
+def _integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (
+        isinstance(value, str) and value.strip().lstrip("-").isdigit()
+    )
+
+
+def _number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str)
+
+
+# Schema type -> what a template may write for it, and how a message names it.
+KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "string": (lambda v: v is not None and not isinstance(v, dict | list), "a string"),
+    "integer": (_integer, "a whole number"),
+    "number": (_number, "a number"),
+    "boolean": (
+        lambda v: isinstance(v, bool) or (isinstance(v, str) and v.lower() in ("true", "false")),
+        "true or false",
+    ),
+    "array": (lambda v: isinstance(v, list), "a list"),
+    "object": (lambda v: isinstance(v, dict), "a mapping"),
+}
+
+
+@cache
+def table() -> dict[str, dict[str, Any]]:
+    types: dict[str, dict[str, Any]] = json.loads(packagedata.read_text("property_types.json"))[
+        "Types"
+    ]
+    return types
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else "a string"
+
+
+class _Check:
+    def __init__(self, resource_id: str, resource_type: str) -> None:
+        self.resource_id = resource_id
+        self.type = resource_type
+        self.owner = "Lambda" if resource_type == FUNCTION else resource_type
+        self.code = "SL040" if resource_type == FUNCTION else "SL042"
+        self.problems: list[Problem] = []
+
+    def value(self, value: Any, node: dict[str, Any], path: Path) -> None:
+        name = function_of(value)
+        if name == "Fn::If":
+            argument = value[name]
+            if isinstance(argument, list) and len(argument) == 3:
+                for branch in (1, 2):
+                    if argument[branch] != NO_VALUE:
+                        self.value(argument[branch], node, (*path, name, branch))
+            return
+        if name is not None:
+            return  # an intrinsic function may stand for any value
+        types = node.get("type", ())
+        if types and not any(KINDS[t][0](value) for t in types):
+            self._wrong(value, types, path)
+            return
+        if isinstance(value, list):
+            self._list(value, node, path)
+        elif isinstance(value, dict):
+            self._mapping(value, node, path)
+        elif "enum" in node and isinstance(value, str) and value not in node["enum"]:
+            self._problem(
+                "SL041",
+                f"is {value[:EXAMPLE_LIMIT]!r}, which {self.owner} does not accept; "
+                f"use one of {', '.join(sorted(node['enum']))}",
+                path,
+            )
+
+    def _list(self, value: list[Any], node: dict[str, Any], path: Path) -> None:
+        low, high = node.get("minItems"), node.get("maxItems")
+        literal = not any(function_of(item) for item in value)  # an Fn::If item may be no item
+        few = low is not None and len(value) < low
+        if literal and (few or (high is not None and len(value) > high)):
+            wanted = f"exactly {low}" if low == high else f"{low or 0} to {high}"
+            self._problem(
+                "SL041", f"lists {len(value)} values; {self.owner} accepts {wanted}", path
+            )
+        if "items" in node:
+            for index, item in enumerate(value):
+                self.value(item, node["items"], (*path, index))
+
+    def _mapping(self, value: dict[str, Any], node: dict[str, Any], path: Path) -> None:
+        fields = node.get("properties", {})
+        for key, item in value.items():
+            child = fields.get(key, node.get("values"))
+            if child is not None:
+                self.value(item, child, (*path, key))
+
+    def _wrong(self, value: Any, types: list[str], path: Path) -> None:
+        expected = " or ".join(KINDS[t][1] for t in types)
+        secret = "Environment" in path  # never echo what may be an environment variable's value
+        if value is None:  # YAML's `Key:` with nothing after it
+            message = f"is empty (null), which CloudFormation refuses; write {expected} there"
+            if "string" in types:
+                message += ' ("" for an empty one)'
+        elif types == ["array"] and isinstance(value, str) and len(value) <= EXAMPLE_LIMIT:
+            example = "" if secret else f", [{value}]"
+            message = f"is a string, but {self.owner} expects a list; write it as a list{example}"
+        else:
+            message = (
+                f"is {_kind(value)}, but {self.owner} expects {expected}; write {expected} there"
+            )
+        self._problem(self.code, message, path)
+
+    def _problem(self, code: str, message: str, path: Path) -> None:
+        where = render_path(("Properties", *path))
+        self.problems.append(error(code, message, self.resource_id, where))
+
+
+def type_problems(resources: dict[str, Any]) -> list[Problem]:
+    """Every property of a function, and every catalogued integration path, of the wrong kind."""
+    known = table()
+    problems: list[Problem] = []
+    for resource_id, resource in resources.items():
+        fields = known.get(resource["Type"])
+        props = resource.get("Properties")
+        if fields is None or not isinstance(props, dict):
+            continue
+        check = _Check(str(resource_id), resource["Type"])
+        check.value(props, {"properties": fields}, ())
+        problems += check.problems
+    return problems
