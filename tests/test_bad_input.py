@@ -381,6 +381,45 @@ def test_unreadable_template_files_fail_coded(tmp_path: Path, content: bytes, co
     assert_cli_failure(source, {code})
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  Fn:\n    Type: AWS::SNS::Topic\n    Properties:\n  Name: x: y\n",
+            "at line 5, column 10: mapping values are not allowed here",
+            id="yaml",
+        ),
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  Fn: {Type: AWS::SNS::Topic\n",
+            "at line 3, column 1: while parsing a flow mapping, expected ',' or '}', "
+            "but got '<stream end>'",
+            id="yaml-with-context",
+        ),
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  A: {Type: X}\n  key\nOther: 1\n",
+            "at line 4, column 1: while scanning a simple key, could not find expected ':'",
+            id="yaml-simple-key",
+        ),
+        pytest.param(
+            "template.json",
+            '{"Resources": {\n  "A": {"Type": "X",}\n}}',
+            "at line 2, column 21: Expecting property name enclosed in double quotes",
+            id="json",
+        ),
+    ],
+)
+def test_a_parse_error_names_the_file_line_column_and_reason(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    result = assert_cli_failure(source, {"SL013"})
+    assert result.stderr == f"SL013: cannot parse {source} {message}\n"
+
+
 def test_yaml_alias_bomb_is_refused_quickly_as_too_large(tmp_path: Path) -> None:
     # Nine levels of ten aliases each would unroll to a billion values.
     lines = ["l0: &l0 [a, a, a, a, a, a, a, a, a, a]"]

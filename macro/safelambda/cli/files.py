@@ -40,9 +40,25 @@ def load_template(path: str) -> Any:
     except TransformError:
         raise
     except Exception as failure:  # the loaders raise many types; all mean "not a template"
-        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
-        raise TransformError([error("SL013", f"cannot parse {path}: {reason}")]) from None
+        where = "standard input" if path == "-" else path
+        raise TransformError([_unparsable(where, failure)]) from None
     return _plain(data)
+
+
+def _unparsable(path: str, failure: Exception) -> Problem:
+    """Where the parser stopped (line and column, counted from 1) and why, in its own words."""
+    mark = getattr(failure, "problem_mark", None)  # PyYAML's MarkedYAMLError and subclasses
+    if isinstance(failure, json.JSONDecodeError):
+        place, reason = (failure.lineno, failure.colno), failure.msg
+    elif mark is not None:
+        place = (mark.line + 1, mark.column + 1)
+        parts = (getattr(failure, "context", None), getattr(failure, "problem", None))
+        reason = ", ".join(str(p) for p in parts if p) or type(failure).__name__
+    else:
+        place = None
+        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+    at = f" at line {place[0]}, column {place[1]}" if place else ""
+    return error("SL013", f"cannot parse {path}{at}: {reason}")
 
 
 def dump_template(template: Mapping[str, Any], fmt: str) -> str:
