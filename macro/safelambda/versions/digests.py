@@ -90,6 +90,8 @@ def _hash(work: Work, planned: Planned, name: dependencies.Rename) -> list[Probl
             del own["Description"]
     locked, unknown = hashing.split_properties(own)
     resolved = work.resolver.resolve(locked)
+    if isinstance(resolved.get("Description"), str):  # as deployed: cut to fit the marker
+        resolved = {**resolved, "Description": hashing.fitted(resolved["Description"])}
     renamed = rename_by(resolved, name)  # first: a function it waits for stops it early
     found = dependencies.collect(work.template, work.resolver, resolved, ("Properties",), name)
     document = found.document()

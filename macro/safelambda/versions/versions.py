@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config import function_settings
-from ..errors import error
+from ..errors import error, warning
 from ..template import functions, names_in, properties, rename
 from ..work import FunctionPlan, Work
 from . import digests, hashing, takeover
@@ -47,18 +47,23 @@ def run(work: Work) -> None:
 
 
 def _mark(work: Work, plan: FunctionPlan, user: Any) -> None:
-    description = hashing.with_marker(user, plan.digest)
-    if isinstance(description, str) and len(description) > hashing.DESCRIPTION_LIMIT:
+    """The marker keeps its place; a text too long beside it is cut (as the hash read it)."""
+    text = work.resolver.resolve(user)
+    if isinstance(text, str) and hashing.was_cut(text):
+        user = hashing.fitted(text)
         work.problems.append(
-            error(
+            warning(
                 "SL102",
-                f"Description is {len(description)} characters with the version marker; "
-                f"shorten it to at most {hashing.DESCRIPTION_LIMIT - hashing.MARKER_LENGTH}",
+                f"is too long to hold SafeLambda's version marker within Lambda's "
+                f"{hashing.DESCRIPTION_LIMIT} characters, so it is cut to "
+                f"{hashing.TEXT_LIMIT}; shorten it to keep all of it",
                 plan.logical_id,
                 "Properties.Description",
             )
         )
-    work.edit(plan.logical_id, ("Properties",))["Description"] = description
+    work.edit(plan.logical_id, ("Properties",))["Description"] = hashing.with_marker(
+        user, plan.digest
+    )
 
 
 def _take_over(work: Work, plan: FunctionPlan, existing: takeover.Existing) -> dict[str, str]:
