@@ -2,7 +2,15 @@
 holds the options and help, `commands` runs them, `files` reads and writes templates, `plan`
 and `check` shape their output."""
 
-from .files import dump_template, load_template, parameter_values, parse_overrides, write
+from .files import Given, dump_template, load_template, parameter_values, parse_overrides, write
 from .main import main
 
-__all__ = ["dump_template", "load_template", "main", "parameter_values", "parse_overrides", "write"]
+__all__ = [
+    "Given",
+    "dump_template",
+    "load_template",
+    "main",
+    "parameter_values",
+    "parse_overrides",
+    "write",
+]

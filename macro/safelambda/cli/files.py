@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import Problem, TransformError, error
 
@@ -100,12 +100,29 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
-def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) -> dict[str, Any]:
+class Given(NamedTuple):
+    """How the caller gives parameter values: named in the errors about them."""
+
+    where: str = "--parameter-overrides"
+    example: str = "--parameter-overrides {name}=VALUE"  # {name}: the parameter
+
+
+COMMAND_LINE = Given()
+
+
+def parameter_values(
+    template: Mapping[str, Any], overrides: Mapping[str, str], given: Given = COMMAND_LINE
+) -> dict[str, Any]:
     """What CloudFormation passes a macro as `templateParameterValues`: defaults plus overrides."""
     declared = template.get("Parameters")
     declared = declared if isinstance(declared, dict) else {}
     problems: list[Problem] = [
-        error("SL013", "is not a parameter of this template", key, "--parameter-overrides")
+        error(
+            "SL013",
+            f"gives {key}, which is not a parameter of this template; remove it or declare it",
+            None,
+            given.where,
+        )
         for key in overrides
         if key not in declared
     ]
@@ -117,12 +134,13 @@ def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) 
         elif "Default" in spec:
             value = spec["Default"]
         else:
+            example = given.example.replace("{name}", name)
             problems.append(
                 error(
                     "SL013",
-                    f"has no Default; give it with --parameter-overrides {name}=VALUE",
-                    name,
-                    "Parameters",
+                    f"has no Default; give it a value with {example}",
+                    None,
+                    f"Parameters.{name}",
                 )
             )
             continue
