@@ -625,11 +625,11 @@ def test_malformed_template_mapping_is_coded_and_names_the_entry(
 def test_malformed_deploy_time_mapping_never_echoes_its_value() -> None:
     secret = '{"datadog-extension": {"Architectures": "hunter2"'
     problems = failure(template(Fn=function()), environ={"SAFELAMBDA_LAYER_MAPPING": secret})
-    assert problems == ["SL201 macro environment.Layers: is not valid JSON (line 1 column 50)"]
+    assert problems == ["SL201 SAFELAMBDA_LAYER_MAPPING: is not valid JSON (line 1 column 50)"]
     wrong = json.dumps({"x": {"Architectures": {"arm64": {"Arn": "hunter2", "Version": 1}}}})
     (problem,) = failure(template(Fn=function()), environ={"SAFELAMBDA_LAYER_MAPPING": wrong})
     assert problem.startswith(
-        "SL201 macro environment.Layers: layer family x.Architectures.arm64.Arn"
+        "SL201 SAFELAMBDA_LAYER_MAPPING: layer family x.Architectures.arm64.Arn"
     )
     assert "hunter2" not in problem
 

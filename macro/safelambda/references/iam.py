@@ -30,8 +30,9 @@ def run(place: Place) -> None:
             unrewritten(
                 place,
                 "SL305",
-                "cannot read this policy document (not a mapping), so it does not allow "
-                "the alias; a caller using it may be denied or invoke $LATEST",
+                "is a policy document SafeLambda cannot read, so it does not allow the alias "
+                "and a caller using it may be denied; allow lambda:InvokeFunction on the alias "
+                "ARN yourself",
             )
 
 

@@ -46,16 +46,19 @@ def run(place: Place) -> None:
         if on_alias:
             _url_replaced(place, path)
         return
+    where = render_path(("Properties", *path))
     if resolved is not MISSING and resolved != LATEST:
-        _cannot(place, bare, path, "its qualifier is not known at deploy time")
+        _cannot(
+            place, bare, f"{where} is not known at deploy time", f"set {where} to the alias name"
+        )
         return
     if _blocked(props, path):
-        _cannot(place, bare, path, "the qualifier sits inside an intrinsic function")
+        _cannot(place, bare, f"{where} sits inside an intrinsic function", f"write {where} plainly")
         return
     try:
         new = _qualifier(place, place.value, current)
     except _Mixed:
-        _cannot(place, bare, path, "it names several functions, and one qualifier cannot fit")
+        _cannot(place, bare, "it names several functions", "give each function its own resource")
         return
     place.work.edit(place.resource_id, ("Properties", *path[:-1]))[path[-1]] = new
     _depend_on(place, [place.work.plans[f].alias_id for f in bare])
@@ -71,8 +74,8 @@ def _url_replaced(place: Place, path: Path) -> None:
         place.work.problems.append(
             warning(
                 "SL304",
-                "the Function URL targets the alias; Qualifier cannot change in place, so the "
-                "deploy that moves it replaces the URL and its address changes once",
+                "now targets the alias; CloudFormation cannot change a Function URL's "
+                "Qualifier in place, so this deploy replaces the URL and its address changes once",
                 place.resource_id,
                 render_path(("Properties", *path)),
             )
@@ -93,14 +96,14 @@ def _qualifier(place: Place, value: Any, current: Any) -> Any:
     return NO_VALUE if current is MISSING else current
 
 
-def _cannot(place: Place, bare: list[str], path: Path, why: str) -> None:
+def _cannot(place: Place, bare: list[str], why: str, fix: str) -> None:
     for fid in bare:
         place.usage.invokes_bare(fid, place.type)
     unrewritten(
         place,
         "SL305",
-        f"cannot point {', '.join(bare)} at the alias here: {why}; it may invoke $LATEST "
-        f"(qualifier {render_path(('Properties', *path))})",
+        f"cannot point {' and '.join(bare)} at the alias because {why}, so it may invoke "
+        f"$LATEST; {fix}",
     )
 
 

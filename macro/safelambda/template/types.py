@@ -72,7 +72,8 @@ def table() -> dict[str, dict[str, Any]]:
     return types
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """How a message names the kind of a template value: "a list", "a string", …"""
     if value is None:
         return "empty (null)"
     if isinstance(value, bool):
@@ -151,7 +152,7 @@ class _Check:
             message = f"is a string, but {self.owner} expects a list; write it as a list{example}"
         else:
             message = (
-                f"is {_kind(value)}, but {self.owner} expects {expected}; write {expected} there"
+                f"is {kind_of(value)}, but {self.owner} expects {expected}; write {expected} there"
             )
         self._problem(self.code, message, path)
 

@@ -93,7 +93,10 @@ class Unknown(NamedTuple):
 
     @property
     def message(self) -> str:
-        return f"changes to {self.what} will not publish a new version"
+        return (
+            f"a change here publishes no new Version, as SafeLambda cannot see {self.what}; "
+            "when it changes, change a property of the function too"
+        )
 
 
 class Dependencies:
@@ -235,13 +238,13 @@ class _Collector:
         if target in STABLE_PSEUDO:
             return
         if target.startswith("AWS::"):
-            self._unknown(path, target, via)
+            self._unknown(path, f"pseudo parameter {target}", via)
         elif isinstance(parameters, dict) and target in parameters:
-            self._unknown(path, f"parameter {target}, which has no value in this deploy", via)
+            self._unknown(path, f"the value of parameter {target} in this deploy", via)
         elif target in resources:
             self._resource(target, attribute, path, via)
         else:
-            self._unknown(path, f"{target}, which is not in the template", via)
+            self._unknown(path, f"{target}, which the template does not declare", via)
 
     def _resource(self, target: str, attribute: str | None, path: Path, via: str | None) -> None:
         resource = self.template["Resources"][target]
@@ -255,9 +258,7 @@ class _Collector:
             return
         table = create_only()
         if type_ not in table:
-            self._unknown(
-                path, f"{target} (type {type_}, whose replacement SafeLambda cannot tell)", via
-            )
+            self._unknown(path, f"into {target}, of type {type_}", via)
             return
         if (target, head) in self.seen:
             return
@@ -283,7 +284,7 @@ class _Collector:
                 )
 
     def _unknown(self, path: Path, what: str, via: str | None) -> None:
-        found = Unknown(path, f"{what} (through {via})" if via else what)
+        found = Unknown(path, f"{what}, read through {via}" if via else what)
         if found not in self.found.unknowns:
             self.found.unknowns.append(found)
 

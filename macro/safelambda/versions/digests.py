@@ -103,7 +103,8 @@ def _hash(work: Work, planned: Planned, name: dependencies.Rename) -> list[Probl
     problems = [
         warning(
             "SL101",
-            "unknown property treated as version-locked",
+            "is a property SafeLambda does not know; it is hashed, so a change to it "
+            "publishes a new Version",
             plan.logical_id,
             f"Properties.{n}",
         )

@@ -117,7 +117,7 @@ def _resources(
     for rid, _ in new:
         if rid in work.resources:
             work.problems.append(
-                error("SL011", f"SafeLambda must add {rid!r} but the template already has it", rid)
+                error("SL011", f"is a logical ID SafeLambda must add; {RENAME}", rid)
             )
     return new
 
@@ -131,6 +131,8 @@ def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) 
             ordered.setdefault(new_id, new)
     work.template["Resources"] = ordered
 
+
+RENAME = "the template already uses it, so rename the template's resource"
 
 # Resource attributes that hold no intrinsic function, as the input checks made sure (or, for
 # Properties, are known by `Work.may_name`); DependsOn names resources as plain strings. Not
