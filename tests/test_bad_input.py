@@ -246,7 +246,6 @@ CASES = [
         id="code-bucket-list",
     ),
     pytest.param(with_function(Description=["a", "b"]), {"SL040"}, None, id="description-list"),
-    pytest.param(with_function(Description=None), {"SL040"}, None, id="description-null"),
     pytest.param(with_function(MemorySize="lots"), {"SL040"}, None, id="memory-text"),
     pytest.param(with_function(Timeout=True), {"SL040"}, None, id="timeout-boolean"),
     pytest.param(with_function(Runtime={"a": 1, "b": 2}), {"SL040"}, None, id="runtime-mapping"),

@@ -24,7 +24,7 @@ def test_types_table_matches_the_resource_schemas(update_snapshots: bool) -> Non
 
 # -- every property of the table, of the wrong kind ----------------------------------------------
 
-WRONG = ("some text", ["a", "list"], {"A": "mapping", "Of": "two keys"}, None)
+WRONG = ("some text", ["a", "list"], {"A": "mapping", "Of": "two keys"})
 
 
 def wrong_value(node: dict[str, Any]) -> Any:
@@ -179,6 +179,10 @@ IF = "IsArm"
             id="env-if",
         ),
         pytest.param({"FutureProperty": {"Any": ["shape"]}}, id="unknown-property-left-to-sl101"),
+        pytest.param(
+            {"Environment": {"Variables": {"FILLED_BY_SAM_LOCAL": None}}},
+            id="null-left-to-sam-local-and-cloudformation",
+        ),
     ],
 )
 def test_values_cloudformation_accepts_pass(properties: dict[str, Any]) -> None:

@@ -34,7 +34,7 @@ def _integer(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     return isinstance(value, int) or (
-        isinstance(value, str) and value.strip().lstrip("-").isdigit()
+        isinstance(value, str) and value.isascii() and value.strip().lstrip("-").isdigit()
     )
 
 
@@ -104,6 +104,11 @@ class _Check:
             return
         if name is not None:
             return  # an intrinsic function may stand for any value
+        if value is None:
+            # `KEY:` with no value is how `sam local` users declare a variable that
+            # `--env-vars` fills (aws-sam-cli #1163); CloudFormation itself refuses it at once,
+            # naming the path ("'null' values are not allowed in templates").
+            return
         types = node.get("type", ())
         if types and not any(KINDS[t][0](value) for t in types):
             self._wrong(value, types, path)
@@ -143,11 +148,7 @@ class _Check:
     def _wrong(self, value: Any, types: list[str], path: Path) -> None:
         expected = " or ".join(KINDS[t][1] for t in types)
         secret = "Environment" in path  # never echo what may be an environment variable's value
-        if value is None:  # YAML's `Key:` with nothing after it
-            message = f"is empty (null), which CloudFormation refuses; write {expected} there"
-            if "string" in types:
-                message += ' ("" for an empty one)'
-        elif types == ["array"] and isinstance(value, str) and len(value) <= EXAMPLE_LIMIT:
+        if types == ["array"] and isinstance(value, str) and len(value) <= EXAMPLE_LIMIT:
             example = "" if secret else f", [{value}]"
             message = f"is a string, but {self.owner} expects a list; write it as a list{example}"
         else:
