@@ -1,6 +1,6 @@
-"""What every step reads a template with: the shape checks run first (`shape.checked`), the
-intrinsic functions (`intrinsics` reads them, `checks` checks them) and the deploy-time resolver
-(`resolve`)."""
+"""What every step reads a template with: the shape checks run first (`shape.checked`, with the
+property types of `types`), the intrinsic functions (`intrinsics` reads them, `checks` checks
+them) and the deploy-time resolver (`resolve`)."""
 
 from .intrinsics import (
     CONTAINERS,
