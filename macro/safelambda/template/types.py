@@ -72,6 +72,28 @@ def table() -> dict[str, dict[str, Any]]:
     return types
 
 
+class Node:
+    """One node of the table, made ready for the walk: checks and children looked up once."""
+
+    __slots__ = ("checks", "enum", "fields", "high", "items", "low", "plain", "types", "values")
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.types: list[str] = spec.get("type", [])
+        self.checks = tuple(KINDS[t][0] for t in self.types)
+        self.enum = frozenset(spec["enum"]) if "enum" in spec else None
+        self.plain = "string" in self.types and self.enum is None  # any string passes
+        self.low, self.high = spec.get("minItems"), spec.get("maxItems")
+        self.items = Node(spec["items"]) if "items" in spec else None
+        self.fields = {k: Node(v) for k, v in spec.get("properties", {}).items()}
+        self.values = Node(spec["values"]) if "values" in spec else None
+
+
+@cache
+def roots() -> dict[str, Node]:
+    """Each resource type's Properties as a node."""
+    return {name: Node({"properties": fields}) for name, fields in table().items()}
+
+
 def kind_of(value: Any) -> str:
     """How a message names the kind of a template value: "a list", "a string", …"""
     if value is None:
@@ -85,65 +107,80 @@ def kind_of(value: Any) -> str:
     return "a mapping" if isinstance(value, dict) else "a string"
 
 
+# A path as the walk builds it: (parent, key), unwound only for a message.
+Linked = tuple[Any, str | int] | None
+
+
+def _unwound(linked: Linked) -> Path:
+    parts: list[str | int] = []
+    while linked is not None:
+        linked, part = linked
+        parts.append(part)
+    return tuple(reversed(parts))
+
+
 class _Check:
     def __init__(self, resource_id: str, resource_type: str) -> None:
         self.resource_id = resource_id
-        self.type = resource_type
         self.owner = "Lambda" if resource_type == FUNCTION else resource_type
         self.code = "SL040" if resource_type == FUNCTION else "SL042"
         self.problems: list[Problem] = []
 
-    def value(self, value: Any, node: dict[str, Any], path: Path) -> None:
-        name = function_of(value)
-        if name == "Fn::If":
-            argument = value[name]
-            if isinstance(argument, list) and len(argument) == 3:
-                for branch in (1, 2):
-                    if argument[branch] != NO_VALUE:
-                        self.value(argument[branch], node, (*path, name, branch))
+    def value(self, value: Any, node: Node, path: Linked) -> None:
+        if value.__class__ is str and node.plain:
+            return  # most values: decided without a call
+        if isinstance(value, dict) and len(value) == 1 and self._intrinsic(value, node, path):
             return
-        if name is not None:
-            return  # an intrinsic function may stand for any value
         if value is None:
             # `KEY:` with no value is how `sam local` users declare a variable that
             # `--env-vars` fills (aws-sam-cli #1163); CloudFormation itself refuses it at once,
             # naming the path ("'null' values are not allowed in templates").
             return
-        types = node.get("type", ())
-        if types and not any(KINDS[t][0](value) for t in types):
-            self._wrong(value, types, path)
-            return
-        if isinstance(value, list):
+        if node.checks and not any(check(value) for check in node.checks):
+            self._wrong(value, node.types, _unwound(path))
+        elif isinstance(value, list):
             self._list(value, node, path)
         elif isinstance(value, dict):
-            self._mapping(value, node, path)
-        elif "enum" in node and isinstance(value, str) and value not in node["enum"]:
+            fields, values = node.fields, node.values
+            for key, item in value.items():
+                child = fields.get(key, values)
+                if child is not None:
+                    self.value(item, child, (path, key))
+        elif node.enum is not None and isinstance(value, str) and value not in node.enum:
             self._problem(
                 "SL041",
                 f"is {value[:EXAMPLE_LIMIT]!r}, which {self.owner} does not accept; "
-                f"use one of {', '.join(sorted(node['enum']))}",
-                path,
+                f"use one of {', '.join(sorted(node.enum))}",
+                _unwound(path),
             )
 
-    def _list(self, value: list[Any], node: dict[str, Any], path: Path) -> None:
-        low, high = node.get("minItems"), node.get("maxItems")
-        literal = not any(function_of(item) for item in value)  # an Fn::If item may be no item
-        few = low is not None and len(value) < low
-        if literal and (few or (high is not None and len(value) > high)):
-            wanted = f"exactly {low}" if low == high else f"{low or 0} to {high}"
-            self._problem(
-                "SL041", f"lists {len(value)} values; {self.owner} accepts {wanted}", path
-            )
-        if "items" in node:
+    def _intrinsic(self, value: dict[str, Any], node: Node, path: Linked) -> bool:
+        """True when `value` is an intrinsic function: only `Fn::If` branches are read."""
+        (name,) = value
+        if name == "Fn::If":
+            argument = value[name]
+            if isinstance(argument, list) and len(argument) == 3:
+                for branch in (1, 2):
+                    if argument[branch] != NO_VALUE:
+                        self.value(argument[branch], node, ((path, name), branch))
+            return True
+        return name == "Ref" or (isinstance(name, str) and name.startswith("Fn::"))
+
+    def _list(self, value: list[Any], node: Node, path: Linked) -> None:
+        low, high = node.low, node.high
+        if low is not None or high is not None:
+            literal = not any(function_of(item) for item in value)  # an Fn::If may be no item
+            few = low is not None and len(value) < low
+            if literal and (few or (high is not None and len(value) > high)):
+                wanted = f"exactly {low}" if low == high else f"{low or 0} to {high}"
+                self._problem(
+                    "SL041",
+                    f"lists {len(value)} values; {self.owner} accepts {wanted}",
+                    _unwound(path),
+                )
+        if node.items is not None:
             for index, item in enumerate(value):
-                self.value(item, node["items"], (*path, index))
-
-    def _mapping(self, value: dict[str, Any], node: dict[str, Any], path: Path) -> None:
-        fields = node.get("properties", {})
-        for key, item in value.items():
-            child = fields.get(key, node.get("values"))
-            if child is not None:
-                self.value(item, child, (*path, key))
+                self.value(item, node.items, (path, index))
 
     def _wrong(self, value: Any, types: list[str], path: Path) -> None:
         expected = " or ".join(KINDS[t][1] for t in types)
@@ -164,14 +201,14 @@ class _Check:
 
 def type_problems(resources: dict[str, Any]) -> list[Problem]:
     """Every property of a function, and every catalogued integration path, of the wrong kind."""
-    known = table()
+    known = roots()
     problems: list[Problem] = []
     for resource_id, resource in resources.items():
-        fields = known.get(resource["Type"])
+        root = known.get(resource["Type"])
         props = resource.get("Properties")
-        if fields is None or not isinstance(props, dict):
+        if root is None or not isinstance(props, dict):
             continue
         check = _Check(str(resource_id), resource["Type"])
-        check.value(props, {"properties": fields}, ())
+        check.value(props, root, None)
         problems += check.problems
     return problems
