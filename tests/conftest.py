@@ -9,7 +9,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-snapshots",
         action="store_true",
-        help="rewrite samples/*/expected.* and samples/events/*.json from the current code",
+        help="rewrite the snapshots (samples/*/expected.*, samples/events/*.json, "
+        "tests/fixtures/messages.txt) and derived tables (data/*.tsv, data/*.json) from the code",
     )
 
 

@@ -54,7 +54,7 @@ ACCEPTABLE = frozenset({OK, REJECTED_LOAD, REJECTED_SAM, REJECTED_INVALID})
 # when cfn-lint also finds an error in the input that does not depend on today's date.
 INVALID_INPUT = frozenset(
     {"SL001", "SL002", "SL003", "SL004", "SL005", "SL007", "SL009", "SL012", "SL016", "SL017"}
-    | {"SL018", "SL019"}
+    | {"SL018", "SL019", "SL040", "SL041", "SL042"}
 )
 DATED_RULES = frozenset({"E2531", "E2533"})  # runtime deprecation: depends on today's date
 
@@ -224,11 +224,11 @@ def replaceable_versions(before: dict[str, Any], functions: set[str]) -> set[str
     return found
 
 
-def _unqualified(value: Any, functions: dict[str, str]) -> Iterator[str]:
+def unqualified_in(value: Any, functions: dict[str, str]) -> Iterator[str]:
     """Every way `value` still names a function's `$LATEST`: Ref, .Arn, ${Fn}, ${Fn.Arn}."""
     if isinstance(value, list):
         for item in value:
-            yield from _unqualified(item, functions)
+            yield from unqualified_in(item, functions)
         return
     if not isinstance(value, dict):
         return
@@ -248,7 +248,7 @@ def _unqualified(value: Any, functions: dict[str, str]) -> Iterator[str]:
             if re.search(r"\$\{%s(\.Arn)?\}(?!:%s\b)" % (re.escape(fid), re.escape(alias)), text):
                 yield f"Sub ${{{fid}}}"
     for item in value.values():
-        yield from _unqualified(item, functions)
+        yield from unqualified_in(item, functions)
 
 
 def off_alias(processed: dict[str, Any], functions: dict[str, str]) -> list[str]:
@@ -263,7 +263,7 @@ def off_alias(processed: dict[str, Any], functions: dict[str, str]) -> list[str]
                 continue
             for path, value in catalog.expand(props, entry.path):
                 where = "/".join(str(p) for p in path)
-                misses += [f"{rid}/{where}: {m}" for m in _unqualified(value, functions)]
+                misses += [f"{rid}/{where}: {m}" for m in unqualified_in(value, functions)]
     return misses
 
 

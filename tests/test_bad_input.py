@@ -80,6 +80,19 @@ def collision(kind: str) -> dict[str, Any]:
     return with_resources(Other=other, FnAliaslive=alias)
 
 
+def with_function(**properties: Any) -> dict[str, Any]:
+    doc = template(Fn=function(properties))
+    doc["Conditions"] = {"IsArm": {"Fn::Equals": [{"Ref": "AWS::StackName"}, "arm"]}}
+    return doc
+
+
+def integration(resource_type: str, **properties: Any) -> dict[str, Any]:
+    return with_resources(Res={"Type": resource_type, "Properties": properties})
+
+
+ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
+
+
 def huge() -> dict[str, Any]:
     return with_property("x" * 1_000_001)
 
@@ -202,6 +215,72 @@ CASES = [
     pytest.param(many(150, 201), {"SL008"}, None, id="over-500-after-injection"),
     pytest.param(many(0, 501), {"SL008"}, None, id="over-500-before"),
     pytest.param(nested(150), {"SL009"}, None, id="nested-150"),
+    # function properties of the wrong type or value (SL040, SL041), as Lambda's schema has them
+    pytest.param(with_function(Architectures="arm64"), {"SL040"}, None, id="architectures-str"),
+    pytest.param(with_function(Architectures=["sparc"]), {"SL041"}, None, id="architectures-sparc"),
+    pytest.param(
+        with_function(Architectures=["x86_64", "arm64"]), {"SL041"}, None, id="architectures-two"
+    ),
+    pytest.param(
+        with_function(Layers="arn:aws:lambda:us-east-1:123456789012:layer:shared:3"),
+        {"SL040"},
+        None,
+        id="layers-string",
+    ),
+    pytest.param(with_function(Layers=[["nested"]]), {"SL040"}, None, id="layers-item-list"),
+    pytest.param(with_function(Environment="STAGE=dev"), {"SL040"}, None, id="environment-str"),
+    pytest.param(
+        with_function(Environment={"Variables": ["STAGE"]}), {"SL040"}, None, id="variables-list"
+    ),
+    pytest.param(
+        with_function(Environment={"Variables": {"STAGE": {"a": 1, "b": 2}}}),
+        {"SL040"},
+        None,
+        id="variable-mapping",
+    ),
+    pytest.param(with_function(Code=["app.zip"]), {"SL040"}, None, id="code-list"),
+    pytest.param(
+        with_function(Code={"S3Bucket": ["artifacts"], "S3Key": "app.zip"}),
+        {"SL040"},
+        None,
+        id="code-bucket-list",
+    ),
+    pytest.param(with_function(Description=["a", "b"]), {"SL040"}, None, id="description-list"),
+    pytest.param(with_function(MemorySize="lots"), {"SL040"}, None, id="memory-text"),
+    pytest.param(with_function(Timeout=True), {"SL040"}, None, id="timeout-boolean"),
+    pytest.param(with_function(Runtime={"a": 1, "b": 2}), {"SL040"}, None, id="runtime-mapping"),
+    pytest.param(with_function(PackageType="Zipfile"), {"SL041"}, None, id="package-type"),
+    pytest.param(
+        with_function(VpcConfig={"SubnetIds": "subnet-1"}), {"SL040"}, None, id="subnets-string"
+    ),
+    pytest.param(
+        with_function(Architectures={"Fn::If": ["IsArm", ["arm64"], "x86_64"]}),
+        {"SL040"},
+        None,
+        id="architectures-if-branch",
+    ),
+    # catalogued integration paths of the wrong type (SL042)
+    pytest.param(
+        integration("AWS::Events::Rule", Targets={"Id": "a", "Arn": ARN}),
+        {"SL042"},
+        None,
+        id="rule-targets-mapping",
+    ),
+    pytest.param(
+        integration("AWS::Lambda::EventSourceMapping", FunctionName=[ARN]),
+        {"SL042"},
+        None,
+        id="mapping-function-list",
+    ),
+    pytest.param(
+        integration(
+            "AWS::S3::Bucket",
+            NotificationConfiguration={"LambdaConfigurations": {"Function": ARN, "Event": "e"}},
+        ),
+        {"SL042"},
+        None,
+        id="s3-configurations-mapping",
+    ),
     # logical-ID collisions
     pytest.param(collision("alias-id"), {"SL011"}, None, id="collision-topic-as-alias-id"),
     pytest.param(collision("foreign-alias"), {"SL011"}, None, id="collision-foreign-alias"),
@@ -299,6 +378,45 @@ def test_unreadable_template_files_fail_coded(tmp_path: Path, content: bytes, co
     source = tmp_path / "template.yaml"
     source.write_bytes(content)
     assert_cli_failure(source, {code})
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  Fn:\n    Type: AWS::SNS::Topic\n    Properties:\n  Name: x: y\n",
+            "at line 5, column 10: mapping values are not allowed here",
+            id="yaml",
+        ),
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  Fn: {Type: AWS::SNS::Topic\n",
+            "at line 3, column 1: while parsing a flow mapping, expected ',' or '}', "
+            "but got '<stream end>'",
+            id="yaml-with-context",
+        ),
+        pytest.param(
+            "template.yaml",
+            "Resources:\n  A: {Type: X}\n  key\nOther: 1\n",
+            "at line 4, column 1: while scanning a simple key, could not find expected ':'",
+            id="yaml-simple-key",
+        ),
+        pytest.param(
+            "template.json",
+            '{"Resources": {\n  "A": {"Type": "X",}\n}}',
+            "at line 2, column 21: Expecting property name enclosed in double quotes",
+            id="json",
+        ),
+    ],
+)
+def test_a_parse_error_names_the_file_line_column_and_reason(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    result = assert_cli_failure(source, {"SL013"})
+    assert result.stderr == f"SL013: cannot parse {source} {message}\n"
 
 
 def test_yaml_alias_bomb_is_refused_quickly_as_too_large(tmp_path: Path) -> None:

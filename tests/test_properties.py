@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from corpus_support import lost_items, off_alias, replaceable_versions
 from safelambda import DeployContext, TransformError, transform
 from safelambda.references import catalog
+from safelambda.template import types
 
 CI = settings(
     max_examples=int(os.environ.get("SAFELAMBDA_PROPERTY_EXAMPLES", "60")),
@@ -155,10 +156,20 @@ def reference_forms(entry: catalog.Entry, fid: str) -> list[Any]:
     ]
 
 
-def nest(path: tuple[str, ...], value: Any) -> Any:
-    """Properties holding `value` at a catalog path (`*` becomes a one-item list)."""
-    for part in reversed(path):
-        value = [value] if part == "*" else {part: value}
+def nest(resource_type: str, path: tuple[str, ...], value: Any) -> Any:
+    """Properties holding `value` at a catalog path: `*` becomes a one-item list, or a mapping
+    with one key where the schema has a mapping of free keys (`data/property_types.json`)."""
+    node: Any = {"properties": types.table().get(resource_type, {})}
+    maps = []
+    for part in path:
+        maps.append(part == "*" and "values" in node)
+        node = (
+            node.get("values" if maps[-1] else "items", {})
+            if part == "*"
+            else (node.get("properties", {}).get(part, {}))
+        )
+    for part, is_map in reversed(list(zip(path, maps, strict=True))):
+        value = ({"Seed": value} if is_map else [value]) if part == "*" else {part: value}
     return value
 
 
@@ -169,7 +180,8 @@ def integrations(draw: st.DrawFn, fids: list[str]) -> dict[str, dict[str, Any]]:
         fid = draw(st.sampled_from(fids))
         value = draw(st.sampled_from(reference_forms(entry, fid)))
         kind = entry.type.replace("*", "Seed")
-        out[f"Integration{index}"] = {"Type": kind, "Properties": nest(entry.path, value)}
+        props = nest(entry.type, entry.path, value)
+        out[f"Integration{index}"] = {"Type": kind, "Properties": props}
     return out
 
 

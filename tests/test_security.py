@@ -75,7 +75,11 @@ FAILURES = [
         id="function-settings",
     ),
     pytest.param(
-        secret_template(Description=SECRET * 11), {}, {}, "SL102", id="long-secret-description"
+        secret_template(Environment={"Variables": {"API_KEY": [SECRET]}}),
+        {},
+        {},
+        "SL040",
+        id="secret-variable-of-the-wrong-type",
     ),
     pytest.param(
         secret_template(Timeout={"Fn::Sub": [SECRET, SECRET]}), {}, {}, "SL012", id="malformed"
@@ -144,12 +148,13 @@ def test_an_internal_error_answers_without_its_message(monkeypatch: pytest.Monke
 def test_warnings_in_the_report_and_logs_never_echo_secret_values(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    doc = with_resource(secret_template(FutureSetting=SECRET), "Machine", UNCATALOGUED)
+    function = secret_template(FutureSetting=SECRET, Description=SECRET * 11)
+    doc = with_resource(function, "Machine", UNCATALOGUED)
     response = process(event(doc, {}), {"SAFELAMBDA_ALIAS_NAME": "live"})
     logs = capsys.readouterr()
     assert response["status"] == "success"
     report = response["fragment"]["Metadata"]["SafeLambda"]["Report"]
-    assert {w.split()[0] for w in report["Warnings"]} == {"SL101", "SL301"}
+    assert {w.split()[0] for w in report["Warnings"]} == {"SL101", "SL102", "SL301"}
     assert SECRET not in json.dumps(report)
     assert SECRET not in logs.out + logs.err
 

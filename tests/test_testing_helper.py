@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from helpers import ROOT, SAMPLES
+from safelambda import TransformError
 from safelambda.testing import process
 
 ARCH = SAMPLES / "arch-switch"
@@ -50,8 +52,44 @@ def test_region_and_partition_reach_the_resolved_values() -> None:
     ]
 
 
+def test_a_template_that_does_not_list_safelambda_is_processed_as_the_cli_does() -> None:
+    from helpers import safelambda
+
+    template = process(ARCH / "unprotected.yaml", environ={})
+    template.assert_invoked_through_alias("OrdersFunction")
+    template.assert_no_latest_invocations()
+    cli = safelambda("transform", str(ARCH / "unprotected.yaml"), "--format", "json", "-q")
+    assert cli.returncode == 0
+    assert template.template == json.loads(cli.stdout)
+
+
+def test_macro_settings_come_from_the_environment_as_for_the_cli(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SAFELAMBDA_ALIAS_NAME", "prod")
+    assert process(ARCH / "unprotected.yaml").alias("OrdersFunction") == "OrdersFunctionAliasprod"
+    isolated = process(ARCH / "unprotected.yaml", environ={})
+    assert isolated.alias("OrdersFunction") == "OrdersFunctionAliaslive"
+
+
+def test_a_missing_parameter_value_is_asked_for_as_an_argument_of_process() -> None:
+    doc = {
+        "Parameters": {"Stage": {"Type": "String"}},
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+    }
+    with pytest.raises(TransformError) as failure:
+        process(doc, parameters={"Stag": "prod"})
+    assert [p.render() for p in failure.value.problems] == [
+        "SL013 parameters: gives Stag, which is not a parameter of this template; "
+        "remove it or declare it",
+        "SL013 Parameters.Stage: has no Default; give it a value with "
+        "process(..., parameters={'Stage': VALUE})",
+    ]
+    assert "--parameter-overrides" not in str(failure.value)
+
+
 def test_unprotected_template_fails_each_assertion_with_the_places() -> None:
-    template = process(ARCH / "unprotected.yaml")
+    template = process(ARCH / "unprotected.yaml", add_safelambda=False)
     assert template.report is None
     with pytest.raises(AssertionError, match="SafeLambda gave OrdersFunction no alias"):
         template.assert_invoked_through_alias("OrdersFunction")

@@ -265,13 +265,6 @@ def test_resource_limit_counts_injected_resources() -> None:
     )
 
 
-def test_description_too_long_with_marker() -> None:
-    with pytest.raises(TransformError) as failure:
-        transform(template(Fn=function({"Description": "d" * 240})))
-    assert codes(failure) == ["SL102"]
-    assert transform(template(Fn=function({"Description": "d" * 232})))
-
-
 def test_unknown_property_is_locked_and_reported() -> None:
     result = transform(template(Fn=function({"FutureSetting": 1})))
     assert [(w.code, w.path) for w in result.report.warnings] == [

@@ -28,6 +28,15 @@ ENVIRONMENT = {
     "SAFELAMBDA_STRICT": "Strict",
     "SAFELAMBDA_LAYER_MAPPING": "Layers",
 }
+VARIABLES = {key: variable for variable, key in ENVIRONMENT.items()}
+MACRO_ENVIRONMENT = "macro environment"  # a source whose settings messages name by variable
+
+
+def _where(path: str, key: str) -> str:
+    """Where a setting is written: its variable in the macro's environment, else its path."""
+    if path == MACRO_ENVIRONMENT:
+        return VARIABLES.get(key, key)
+    return f"{path}.{key}" if path else key
 
 
 class Settings(NamedTuple):
@@ -56,7 +65,9 @@ def _layer_mappings(
     """
     if resource is not None or "Layers" not in values:
         return {}
-    return {"layer_mappings": (*settings.layer_mappings, (f"{path}.Layers", values["Layers"]))}
+    return {
+        "layer_mappings": (*settings.layer_mappings, (_where(path, "Layers"), values["Layers"]))
+    }
 
 
 def _apply(
@@ -69,11 +80,11 @@ def _apply(
     problems: list[Problem] = []
     changes = _layer_mappings(settings, values, resource, path)
     for key, value in values.items():
-        at = f"{path}.{key}" if path else key
+        at = _where(path, key)
         if key not in allowed:
             known = ", ".join(sorted(allowed - {"Report"}))
             problems.append(
-                error("SL010", f"unknown setting {key!r} (known: {known})", resource, at)
+                error("SL010", f"is not a SafeLambda setting here; use {known}", resource, at)
             )
         elif key == "AliasName":
             if isinstance(value, str) and ALIAS_NAME.fullmatch(value):
@@ -82,7 +93,7 @@ def _apply(
                 problems.append(
                     error(
                         "SL010",
-                        "AliasName must be 1-128 of [a-zA-Z0-9_-], not all digits",
+                        "must be 1 to 128 letters, digits, - or _, and not only digits",
                         resource,
                         at,
                     )
@@ -91,13 +102,11 @@ def _apply(
             if value in RETENTIONS:
                 changes["version_retention"] = value
             else:
-                problems.append(
-                    error("SL010", "VersionRetention must be Retain or Delete", resource, at)
-                )
+                problems.append(error("SL010", "must be Retain or Delete", resource, at))
         elif key in ("Strict", "Skip"):
             flag = _boolean(value)
             if flag is None:
-                problems.append(error("SL010", f"{key} must be true or false", resource, at))
+                problems.append(error("SL010", "must be true or false", resource, at))
             else:
                 changes[key.lower()] = flag
     return settings._replace(**changes), problems
@@ -110,13 +119,13 @@ def template_settings(
     settings, problems = Settings(), []
     from_env = {key: environ[var] for var, key in ENVIRONMENT.items() if environ.get(var)}
     sources: list[tuple[Any, str]] = [
-        (from_env, "macro environment"),
+        (from_env, MACRO_ENVIRONMENT),
         (metadata, "Metadata.SafeLambda"),
         (parameters, "Transform.Parameters"),
     ]
     for values, path in sources:
         if not isinstance(values, Mapping):
-            problems.append(error("SL010", "settings must be a mapping", None, path))
+            problems.append(error("SL010", "must be a mapping of SafeLambda settings", None, path))
             continue
         settings, found = _apply(settings, values, TEMPLATE_KEYS, (None, path))
         problems += found
@@ -132,6 +141,11 @@ def function_settings(
         return base, []
     if not isinstance(own, dict):
         return base, [
-            error("SL010", "settings must be a mapping", logical_id, "Metadata.SafeLambda")
+            error(
+                "SL010",
+                "must be a mapping of SafeLambda settings",
+                logical_id,
+                "Metadata.SafeLambda",
+            )
         ]
     return _apply(base, own, FUNCTION_KEYS, (logical_id, "Metadata.SafeLambda"))

@@ -39,8 +39,11 @@ CODES: dict[str, str] = {
     "SL017": "A template section (`Parameters`, `Conditions`, `Outputs`, …) is not a mapping.",
     "SL018": "A resource's `Condition` or `DependsOn` has the wrong type.",
     "SL019": "Resources depend on each other in a cycle.",
+    "SL040": "A function property has the wrong type (a string where Lambda expects a list, …).",
+    "SL041": "A function property has a value Lambda does not accept (an architecture, a count).",
+    "SL042": "A property on the way to a catalogued integration place has the wrong type.",
     "SL101": "A function property SafeLambda does not know is treated as version-locked.",
-    "SL102": "The Description with the version marker exceeds Lambda's 256 characters.",
+    "SL102": "A Description too long to hold the version marker is cut to fit (a warning).",
     "SL103": "A value a function's Version depends on is unknown at deploy time; changes to it "
     "will not publish a new Version.",
     "SL104": "Several existing aliases of a function could be the one SafeLambda moves.",

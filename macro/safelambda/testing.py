@@ -7,8 +7,9 @@
         template.assert_invoked_through_alias("OrdersFunction")
         assert template.architectures("OrdersFunction") == ["arm64"]
 
-`process` runs the template's whole Transform list as `safelambda transform` does (SAM needs
-the `sam` extra) and answers questions about the result with deploy-time values resolved. With
+`process` runs the template's whole Transform list as `safelambda transform` does, SafeLambda
+last even when the template does not list it (SAM needs the `sam` extra), and answers
+questions about the result with deploy-time values resolved. With
 pytest, the `safelambda_template` fixture does the same and processes each file once per session.
 """
 
@@ -18,7 +19,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .cli import load_template, parameter_values
+from .cli import Given, load_template, parameter_values
 from .offline import pipeline
 from .references import Invocation, invocations
 from .report import Report
@@ -96,6 +97,10 @@ def _what(place: Invocation) -> str:
     return place.target if place.qualified else f"{place.function} unqualified ($LATEST)"
 
 
+# Errors about parameter values name this function's own argument, not the command line's.
+GIVEN = Given("parameters", "process(..., parameters={'{name}': VALUE})")
+
+
 def process(
     template: str | os.PathLike[str] | Mapping[str, Any],
     *,
@@ -103,10 +108,18 @@ def process(
     region: str = "us-east-1",
     account_id: str = "123456789012",
     environ: Mapping[str, str] | None = None,
+    macro_name: str = pipeline.MACRO,
+    add_safelambda: bool = True,
 ) -> ProcessedTemplate:
-    """Run the template's Transform list offline; `parameters` override the defaults."""
+    """Run the template's Transform list offline, as `safelambda transform` does.
+
+    Like the command, it runs SafeLambda last when the template does not list it (pass
+    `add_safelambda=False` to run the list as written), reads the macro's settings from the
+    process environment unless `environ` is given, and `parameters` override the defaults.
+    """
     source = load_template(os.fspath(template)) if not isinstance(template, Mapping) else template
     source = dict(source)
-    values = parameter_values(source, dict(parameters or {}))
-    options = pipeline.Options(region, account_id, values, dict(environ or {}))
-    return ProcessedTemplate(pipeline.run(source, options))
+    values = parameter_values(source, dict(parameters or {}), GIVEN)
+    settings = dict(os.environ if environ is None else environ)
+    options = pipeline.Options(region, account_id, values, settings, macro_name)
+    return ProcessedTemplate(pipeline.run(source, options, add_macro=add_safelambda))

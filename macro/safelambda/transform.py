@@ -70,8 +70,9 @@ def _transform(
         work.problems.append(
             error(
                 "SL008",
-                f"{len(work.resources)} resources after adding Versions and Aliases; "
-                f"CloudFormation allows {RESOURCE_LIMIT}",
+                f"hold {len(work.resources)} resources once Versions and Aliases are added, "
+                f"more than CloudFormation's {RESOURCE_LIMIT}; split the stack or set "
+                "Skip: true on some functions",
                 None,
                 "Resources",
             )

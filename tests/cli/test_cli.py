@@ -62,7 +62,7 @@ def test_errors_are_coded_one_line_each_and_nothing_is_written(tmp_path: Path, t
 def test_yaml_error_is_the_yaml_error_not_the_json_decoder() -> None:
     result = run("transform", "-", stdin="Resources:\n  Fn: [\n")
     assert result.returncode == 1
-    assert result.stderr.startswith("SL013: cannot parse -: ")
+    assert result.stderr.startswith("SL013: cannot parse standard input at line 3, column 1: ")
     assert "Expecting value" not in result.stderr
 
 
@@ -94,7 +94,7 @@ def test_parameter_overrides_follow_sam_deploy_syntax() -> None:
     [
         pytest.param(
             ["--parameter-overrides", "Nope=1"],
-            "SL013 Nope.--parameter-overrides: is not a parameter",
+            "SL013 --parameter-overrides: gives Nope, which is not a parameter of this template",
             id="unknown",
         ),
         pytest.param(
@@ -118,8 +118,8 @@ def test_parameter_without_default_needs_an_override(tmp_path: Path) -> None:
     result = run("transform", str(source))
     assert result.returncode == 1
     assert (
-        "SL013 Stage.Parameters: has no Default; give it with --parameter-overrides Stage=VALUE"
-        in result.stderr
+        "SL013 Parameters.Stage: has no Default; give it a value with "
+        "--parameter-overrides Stage=VALUE" in result.stderr
     )
     assert run("transform", str(source), "--parameter-overrides", "Stage=x").returncode == 0
 

@@ -297,8 +297,9 @@ def test_novalue_architecture_branch_means_lambdas_default() -> None:
     [
         pytest.param([{"Fn::ImportValue": "arch"}], id="import-value"),
         pytest.param([{"Fn::GetAtt": ["Other", "Arch"]}], id="resource-attribute"),  # Other: below
-        pytest.param(["arm"], id="not-an-architecture"),
-        pytest.param(["x86_64", "arm64"], id="two-architectures"),
+        # Written as literals, these are refused before any step runs (SL041, tests/template).
+        pytest.param({"Fn::Split": [",", "arm"]}, id="not-an-architecture"),
+        pytest.param({"Fn::Split": [",", "x86_64,arm64"]}, id="two-architectures"),
     ],
 )
 def test_architecture_that_cannot_be_known_is_an_error_naming_the_function(
@@ -630,11 +631,11 @@ def test_malformed_template_mapping_is_coded_and_names_the_entry(
 def test_malformed_deploy_time_mapping_never_echoes_its_value() -> None:
     secret = '{"datadog-extension": {"Architectures": "hunter2"'
     problems = failure(template(Fn=function()), environ={"SAFELAMBDA_LAYER_MAPPING": secret})
-    assert problems == ["SL201 macro environment.Layers: is not valid JSON (line 1 column 50)"]
+    assert problems == ["SL201 SAFELAMBDA_LAYER_MAPPING: is not valid JSON (line 1 column 50)"]
     wrong = json.dumps({"x": {"Architectures": {"arm64": {"Arn": "hunter2", "Version": 1}}}})
     (problem,) = failure(template(Fn=function()), environ={"SAFELAMBDA_LAYER_MAPPING": wrong})
     assert problem.startswith(
-        "SL201 macro environment.Layers: layer family x.Architectures.arm64.Arn"
+        "SL201 SAFELAMBDA_LAYER_MAPPING: layer family x.Architectures.arm64.Arn"
     )
     assert "hunter2" not in problem
 

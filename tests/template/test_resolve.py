@@ -213,6 +213,7 @@ def test_a_long_chain_of_conditions_is_unknown_not_a_crash() -> None:
         {"Fn::Select": [5, ["a"]]},
         {"Fn::Select": [True, ["a", "b"]]},
         {"Fn::Select": ["-1", ["a"]]},
+        {"Fn::Select": ["\u00b9", ["a"]]},  # a digit to str.isdigit, not to int()
         {"Fn::Split": ["", "abc"]},
         {"Fn::Base64": ["a"]},
         {"Fn::Equals": ["a"]},

@@ -247,13 +247,14 @@ SECRET = "hunter2-do-not-echo"
         pytest.param(
             {"Fn::ImportValue": f"{SECRET}-export"},
             {},
-            "Fn.Properties.Environment.Variables.V: changes to the value of Fn::ImportValue",
+            "Fn.Properties.Environment.Variables.V: a change here publishes no new Version, as "
+            "SafeLambda cannot see the value of Fn::ImportValue;",
             id="import",
         ),
         pytest.param(
             f"{{{{resolve:ssm:/{SECRET}}}}}",
             {},
-            "V: changes to a {{resolve:ssm:…}} dynamic reference without a version",
+            "cannot see a {{resolve:ssm:…}} dynamic reference without a version",
             id="ssm-unpinned",
         ),
         pytest.param(f"{{{{resolve:ssm:/{SECRET}:3}}}}", {}, None, id="ssm-pinned"),
@@ -266,7 +267,7 @@ SECRET = "hunter2-do-not-echo"
         pytest.param(
             f"{{{{resolve:secretsmanager:{SECRET}:SecretString:password}}}}",
             {},
-            "V: changes to a {{resolve:secretsmanager:…}} dynamic reference without a version",
+            "cannot see a {{resolve:secretsmanager:…}} dynamic reference without a version",
             id="secret-unpinned",
         ),
         pytest.param(
@@ -278,26 +279,26 @@ SECRET = "hunter2-do-not-echo"
         pytest.param(
             {"Fn::Sub": "prefix-{{resolve:ssm-secure:/db/password}}"},
             {},
-            "V: changes to a {{resolve:ssm-secure:…}} dynamic reference without a version",
+            "cannot see a {{resolve:ssm-secure:…}} dynamic reference without a version",
             id="dynamic-in-sub",
         ),
         pytest.param({"Fn::Sub": "${AWS::StackName}-${AWS::StackId}"}, {}, None, id="stack-name"),
         pytest.param(
             {"Fn::Join": [",", {"Ref": "AWS::NotificationARNs"}]},
             {},
-            "V: changes to AWS::NotificationARNs",
+            "cannot see pseudo parameter AWS::NotificationARNs;",
             id="notification-arns",
         ),
         pytest.param(
             {"Fn::GetAtt": ["Lookup", "Endpoint"]},
             {"Lookup": {"Type": "Custom::Lookup", "Properties": {"ServiceToken": "arn:x"}}},
-            "V: changes to custom resource Lookup",
+            "cannot see custom resource Lookup;",
             id="custom-resource",
         ),
         pytest.param(
             {"Fn::GetAtt": ["Child", "Outputs.QueueUrl"]},
             {"Child": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "u"}}},
-            "V: changes to the outputs of nested stack Child",
+            "cannot see the outputs of nested stack Child;",
             id="nested-stack-output",
         ),
         pytest.param(
@@ -309,7 +310,7 @@ SECRET = "hunter2-do-not-echo"
         pytest.param(
             {"Ref": "Widget"},
             {"Widget": {"Type": "Acme::Widgets::Widget", "Properties": {}}},
-            "V: changes to Widget (type Acme::Widgets::Widget, whose replacement",
+            "cannot see into Widget, of type Acme::Widgets::Widget;",
             id="unknown-type",
         ),
         pytest.param({"Fn::Select": [0, {"Fn::GetAZs": ""}]}, {}, None, id="availability-zones"),
@@ -325,7 +326,7 @@ def test_values_unknown_at_deploy_time_are_reported_without_their_value(
     else:
         assert len(found) == 1
         assert warning in found[0]
-        assert found[0].endswith("will not publish a new version")
+        assert found[0].endswith("when it changes, change a property of the function too")
     assert all(SECRET not in w for w in found)
 
 
@@ -333,8 +334,9 @@ def test_a_parameter_without_a_value_is_reported_by_name_only() -> None:
     doc = template(Fn=function({"Environment": {"Variables": {"TOKEN": {"Ref": "Token"}}}}))
     doc["Parameters"] = {"Token": {"Type": "String", "NoEcho": True}}
     assert warnings_of(doc) == [
-        "SL103 Fn.Properties.Environment.Variables.TOKEN: changes to parameter Token, which has "
-        "no value in this deploy will not publish a new version"
+        "SL103 Fn.Properties.Environment.Variables.TOKEN: a change here publishes no new Version, "
+        "as SafeLambda cannot see the value of parameter Token in this deploy; when it changes, "
+        "change a property of the function too"
     ]
     with_value = transform(doc, DeployContext(parameters={"Token": SECRET}))
     assert with_value.report.warnings == ()
@@ -345,8 +347,9 @@ def test_unknowns_reached_through_a_dependency_name_it() -> None:
     shared = layer(Content={"S3Bucket": {"Fn::ImportValue": "bucket"}, "S3Key": "k"})
     doc = template(Fn=function({"Layers": [LAYER_ARN]}), SharedLayer=shared)
     assert warnings_of(doc) == [
-        "SL103 Fn.Properties.Layers[0]: changes to the value of Fn::ImportValue "
-        "(through SharedLayer) will not publish a new version"
+        "SL103 Fn.Properties.Layers[0]: a change here publishes no new Version, as SafeLambda "
+        "cannot see the value of Fn::ImportValue, read through SharedLayer; when it changes, "
+        "change a property of the function too"
     ]
 
 

@@ -222,7 +222,7 @@ def test_two_candidate_aliases_are_an_error(extra: dict[str, Any]) -> None:
     with pytest.raises(TransformError) as failure:
         transform(doc)
     assert [(p.code, p.resource) for p in failure.value.problems] == [("SL104", "Fn")]
-    assert "FnAliaslive (prod)" in str(failure.value)
+    assert "FnAliaslive named prod" in str(failure.value)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,15 @@ and `check` shape their output. `check`'s checks run over a template and the loc
 points to (`local` reads them, `gate` checks them and applies `acknowledge`); `layers` lists the
 layer catalog."""
 
-from .files import dump_template, load_template, parameter_values, parse_overrides, write
+from .files import Given, dump_template, load_template, parameter_values, parse_overrides, write
 from .main import main
 
-__all__ = ["dump_template", "load_template", "main", "parameter_values", "parse_overrides", "write"]
+__all__ = [
+    "Given",
+    "dump_template",
+    "load_template",
+    "main",
+    "parameter_values",
+    "parse_overrides",
+    "write",
+]

@@ -9,7 +9,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import Problem, TransformError, error
 
@@ -40,9 +40,25 @@ def load_template(path: str) -> Any:
     except TransformError:
         raise
     except Exception as failure:  # the loaders raise many types; all mean "not a template"
-        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
-        raise TransformError([error("SL013", f"cannot parse {path}: {reason}")]) from None
+        where = "standard input" if path == "-" else path
+        raise TransformError([_unparsable(where, failure)]) from None
     return _plain(data)
+
+
+def _unparsable(path: str, failure: Exception) -> Problem:
+    """Where the parser stopped (line and column, counted from 1) and why, in its own words."""
+    mark = getattr(failure, "problem_mark", None)  # PyYAML's MarkedYAMLError and subclasses
+    if isinstance(failure, json.JSONDecodeError):
+        place, reason = (failure.lineno, failure.colno), failure.msg
+    elif mark is not None:
+        place = (mark.line + 1, mark.column + 1)
+        parts = (getattr(failure, "context", None), getattr(failure, "problem", None))
+        reason = ", ".join(str(p) for p in parts if p) or type(failure).__name__
+    else:
+        place = None
+        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+    at = f" at line {place[0]}, column {place[1]}" if place else ""
+    return error("SL013", f"cannot parse {path}{at}: {reason}")
 
 
 def dump_template(template: Mapping[str, Any], fmt: str) -> str:
@@ -84,12 +100,29 @@ def parse_overrides(items: Sequence[str]) -> dict[str, str]:
     return values
 
 
-def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) -> dict[str, Any]:
+class Given(NamedTuple):
+    """How the caller gives parameter values: named in the errors about them."""
+
+    where: str = "--parameter-overrides"
+    example: str = "--parameter-overrides {name}=VALUE"  # {name}: the parameter
+
+
+COMMAND_LINE = Given()
+
+
+def parameter_values(
+    template: Mapping[str, Any], overrides: Mapping[str, str], given: Given = COMMAND_LINE
+) -> dict[str, Any]:
     """What CloudFormation passes a macro as `templateParameterValues`: defaults plus overrides."""
     declared = template.get("Parameters")
     declared = declared if isinstance(declared, dict) else {}
     problems: list[Problem] = [
-        error("SL013", "is not a parameter of this template", key, "--parameter-overrides")
+        error(
+            "SL013",
+            f"gives {key}, which is not a parameter of this template; remove it or declare it",
+            None,
+            given.where,
+        )
         for key in overrides
         if key not in declared
     ]
@@ -101,12 +134,13 @@ def parameter_values(template: Mapping[str, Any], overrides: Mapping[str, str]) 
         elif "Default" in spec:
             value = spec["Default"]
         else:
+            example = given.example.replace("{name}", name)
             problems.append(
                 error(
                     "SL013",
-                    f"has no Default; give it with --parameter-overrides {name}=VALUE",
-                    name,
-                    "Parameters",
+                    f"has no Default; give it a value with {example}",
+                    None,
+                    f"Parameters.{name}",
                 )
             )
             continue

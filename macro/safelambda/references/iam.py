@@ -12,8 +12,9 @@ from fnmatch import fnmatchcase
 from itertools import pairwise
 from typing import Any
 
-from ..template import SUB_VARIABLE, Path, function_of, retarget, sub_parts
+from ..template import NO_VALUE_REF, SUB_VARIABLE, Path, function_of, retarget, sub_parts
 from ..work import Rewrite
+from .catalog import branches
 from .place import Place, unrewritten
 
 INVOKE = "lambda:invokefunction"
@@ -21,22 +22,26 @@ EFFECTS = ("Allow", "Deny")
 
 
 def run(place: Place) -> None:
-    document = place.value
-    if not isinstance(document, dict) or function_of(document):
-        if place.functions():
+    for path, document in branches(place.value, place.path):
+        if isinstance(document, dict) and not function_of(document):
+            for where, statements in branches(document.get("Statement"), path + ("Statement",)):
+                _statements(place, statements, where)
+        elif document != NO_VALUE_REF and place.functions(document):
             unrewritten(
                 place,
                 "SL305",
-                "cannot read this policy document (not a mapping), so it does not allow "
-                "the alias; a caller using it may be denied or invoke $LATEST",
+                "is a policy document SafeLambda cannot read, so it does not allow the alias "
+                "and a caller using it may be denied; allow lambda:InvokeFunction on the alias "
+                "ARN yourself",
             )
-        return
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        _extend(place, statements, place.path + ("Statement",))
-    elif isinstance(statements, list):
-        for index, statement in enumerate(statements):
-            _extend(place, statement, place.path + ("Statement", index))
+
+
+def _statements(place: Place, statements: Any, path: Path) -> None:
+    listed = statements if isinstance(statements, list) else [statements]
+    for index, item in enumerate(listed):
+        here = path + (index,) if isinstance(statements, list) else path
+        for where, statement in branches(item, here):
+            _extend(place, statement, where)
 
 
 def allows_invoke(action: Any) -> bool:

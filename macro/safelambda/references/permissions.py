@@ -69,11 +69,13 @@ def _follow(
     move = [f for f in functions if context.usage.alias_used(f, service)]
     who = service or OUTSIDE
     if not move:
+        through = f" as {service}" if service else ""
         work.problems.append(
             warning(
                 "SL306",
-                f"stays on the unqualified function: no integration in this template invokes "
-                f"the alias of {', '.join(functions)} as {who}",
+                f"stays on the unqualified function {' and '.join(functions)}: nothing in this "
+                f"template invokes its alias{through}, so its "
+                "callers are elsewhere",
                 resource_id,
                 places[0][0].where,
             )
@@ -99,7 +101,10 @@ def _sibling(
     if sibling_id in work.resources:
         work.problems.append(
             error(
-                "SL011", f"SafeLambda must add {sibling_id!r} but the template has it", sibling_id
+                "SL011",
+                "is a logical ID SafeLambda must add; the template already uses it, so rename "
+                "the template's resource",
+                sibling_id,
             )
         )
         return None
@@ -110,8 +115,8 @@ def _sibling(
 def _kept_warning(resource_id: str, sibling_id: str, keep: list[str], who: str) -> Problem:
     return warning(
         "SL306",
-        f"moved to the alias, and kept for the unqualified function as {sibling_id}: "
-        f"{', '.join(keep)} may still be invoked unqualified by {who}",
+        f"moved to the alias, and an unqualified copy {sibling_id} is kept because {who} may "
+        f"still invoke {' and '.join(keep)} unqualified",
         resource_id,
     )
 

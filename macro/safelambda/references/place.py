@@ -88,7 +88,12 @@ class Place:
     def hidden(self, why: str) -> None:
         """Content SafeLambda cannot see may invoke any function unqualified."""
         self.usage.invokes_bare(ANY, self.type)
-        unrewritten(self, "SL303", f"{why}; it may invoke a function's $LATEST")
+        unrewritten(
+            self,
+            "SL303",
+            f"{why}, so the functions it invokes may be reached on $LATEST; "
+            "name their aliases there yourself",
+        )
 
 
 def unrewritten(place: Place, code: str, message: str) -> None:

@@ -8,11 +8,13 @@ two properties (SAM does the same for AutoPublishAlias: sam_resources.py keeps `
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from ..errors import warning
 from ..template import Path, function_of, properties, render_path
 from ..work import Rewrite
+from .catalog import qualifier_path
 from .place import Place, unrewritten
 
 LATEST = "$LATEST"
@@ -32,7 +34,7 @@ def run(place: Place) -> None:
     if not bare:
         return
     props = properties(place.work.resources[place.resource_id])
-    path = place.entry.qualifier
+    path = qualifier_path(place.entry, place.path)
     current = _get(props, path)
     resolved = place.work.resolver.resolve(current) if current is not MISSING else MISSING
     if isinstance(resolved, str) and resolved != LATEST:
@@ -44,16 +46,19 @@ def run(place: Place) -> None:
         if on_alias:
             _url_replaced(place, path)
         return
+    where = render_path(("Properties", *path))
     if resolved is not MISSING and resolved != LATEST:
-        _cannot(place, bare, path, "its qualifier is not known at deploy time")
+        _cannot(
+            place, bare, f"{where} is not known at deploy time", f"set {where} to the alias name"
+        )
         return
     if _blocked(props, path):
-        _cannot(place, bare, path, "the qualifier sits inside an intrinsic function")
+        _cannot(place, bare, f"{where} sits inside an intrinsic function", f"write {where} plainly")
         return
     try:
         new = _qualifier(place, place.value, current)
     except _Mixed:
-        _cannot(place, bare, path, "it names several functions, and one qualifier cannot fit")
+        _cannot(place, bare, "it names several functions", "give each function its own resource")
         return
     place.work.edit(place.resource_id, ("Properties", *path[:-1]))[path[-1]] = new
     _depend_on(place, [place.work.plans[f].alias_id for f in bare])
@@ -69,8 +74,8 @@ def _url_replaced(place: Place, path: Path) -> None:
         place.work.problems.append(
             warning(
                 "SL304",
-                "the Function URL targets the alias; Qualifier cannot change in place, so the "
-                "deploy that moves it replaces the URL and its address changes once",
+                "now targets the alias; CloudFormation cannot change a Function URL's "
+                "Qualifier in place, so this deploy replaces the URL and its address changes once",
                 place.resource_id,
                 render_path(("Properties", *path)),
             )
@@ -91,33 +96,46 @@ def _qualifier(place: Place, value: Any, current: Any) -> Any:
     return NO_VALUE if current is MISSING else current
 
 
-def _cannot(place: Place, bare: list[str], path: Path, why: str) -> None:
+def _cannot(place: Place, bare: list[str], why: str, fix: str) -> None:
     for fid in bare:
         place.usage.invokes_bare(fid, place.type)
     unrewritten(
         place,
         "SL305",
-        f"cannot point {', '.join(bare)} at the alias here: {why}; it may invoke $LATEST "
-        f"(qualifier {render_path(('Properties', *path))})",
+        f"cannot point {' and '.join(bare)} at the alias because {why}, so it may invoke "
+        f"$LATEST; {fix}",
     )
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part, MISSING)
+    if isinstance(node, list) and isinstance(part, int) and part < len(node):
+        return node[part]
+    return MISSING
 
 
 def _get(props: dict[str, Any], path: Path) -> Any:
     node: Any = props
     for part in path:
-        if not isinstance(node, dict) or part not in node:
+        node = _child(node, part)
+        if node is MISSING:
             return MISSING
-        node = node[part]
     return node
 
 
 def _blocked(props: dict[str, Any], path: Path) -> bool:
+    """True when a value on the way to the qualifier is not a mapping to write it into (an
+    intrinsic function other than the `Fn::If` branches the path steps through)."""
     node: Any = props
-    for part in path[:-1]:
-        node = node.get(part) if isinstance(node, dict) else None
-        if node is None:
-            return False
-        if not isinstance(node, dict) or function_of(node):
+    for part, following in pairwise(path):
+        node = _child(node, part)
+        if node is MISSING:
+            return False  # created on the way
+        if isinstance(node, list):
+            if not isinstance(following, int):
+                return True
+        elif not isinstance(node, dict) or function_of(node) not in (None, following):
             return True
     return False
 

@@ -47,7 +47,7 @@ def _opaque(place: Place) -> None:
     Its content may hold an Fn::Transform only if the template does: the input checks looked.
     """
     if place.work.names is None and place.contains("Fn::Transform"):
-        place.hidden("contains Fn::Transform, whose output SafeLambda cannot see")
+        place.hidden("holds an Fn::Transform whose output SafeLambda cannot see")
     _point_at(_alias_targets)(place)
 
 
@@ -55,20 +55,31 @@ def _leave(place: Place) -> None:
     return None
 
 
+# What a REPORT place is, for its message; any other is a service field where no AWS
+# documentation shows an alias works (the catalog's source column has the details).
+REPORTED: dict[str, str] = {
+    "AWS::CloudFormation::Stack": "passes function {fid} to a nested stack, whose template "
+    "SafeLambda cannot see, so the child may invoke $LATEST; pass {alias} instead if it does",
+    "AWS::Lambda::Function": "names function {fid} in an environment variable, so code that "
+    "invokes it by this value reaches $LATEST; use {alias} instead if the code invokes it",
+}
+UNPROVEN = (
+    "names function {fid} where AWS does not document that an alias works, so it stays "
+    "unqualified and may invoke $LATEST; use {alias} yourself if the service accepts it"
+)
+
+
 def _report(place: Place) -> None:
     for fid in place.functions():
         place.usage.invokes_bare(fid, place.type)
-        unrewritten(
-            place,
-            "SL302",
-            f"names function {fid} where invoking an alias is not proven "
-            f"({place.entry.source}); it stays unqualified and may invoke $LATEST",
-        )
+        alias = f"the alias {place.work.plans[fid].alias_id}"
+        text = REPORTED.get(place.type, UNPROVEN)
+        unrewritten(place, "SL302", text.format(fid=fid, alias=alias))
 
 
 def _hidden(place: Place) -> None:
     if place.work.plans:
-        place.hidden("is stored outside the template; function references in it are not checked")
+        place.hidden("is stored outside the template, where SafeLambda cannot read it")
 
 
 ACTIONS: dict[str, Action] = {
@@ -128,6 +139,7 @@ def _report_leftovers(work: Work, context: Context, resource_id: str, handled: s
         unrewritten(
             Place(context, resource_id, where, path[1:], None),
             "SL301",
-            f"names function {reference.target} in a place SafeLambda does not rewrite; "
-            "it may still invoke $LATEST",
+            f"names function {reference.target} in a place SafeLambda does not rewrite, so it "
+            f"may invoke $LATEST; name the alias {work.plans[reference.target].alias_id} "
+            "there if it invokes the function",
         )

@@ -1,6 +1,6 @@
-"""What every step reads a template with: the shape checks run first (`shape.checked`), the
-intrinsic functions (`intrinsics` reads them, `checks` checks them) and the deploy-time resolver
-(`resolve`)."""
+"""What every step reads a template with: the shape checks run first (`shape.checked`, with the
+property types of `types`), the intrinsic functions (`intrinsics` reads them, `checks` checks
+them) and the deploy-time resolver (`resolve`)."""
 
 from .intrinsics import (
     CONTAINERS,
@@ -17,7 +17,7 @@ from .intrinsics import (
     sub_references,
 )
 from .resolve import NO_VALUE, NO_VALUE_REF, DeployContext, Resolver, is_resolved, partition_of
-from .rewrite import Change, Retarget, Targets, rename, retarget, retargeted
+from .rewrite import Change, Retarget, Targets, rename, rename_by, retarget, retargeted
 from .shape import FUNCTION, RESOURCE_LIMIT, TEMPLATE_LIMIT, checked, functions, properties
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "properties",
     "references",
     "rename",
+    "rename_by",
     "render_path",
     "retarget",
     "retargeted",

@@ -39,6 +39,8 @@ PSEUDO = frozenset(
 )
 DEPTH_LIMIT = 100  # far deeper than any real template; bounds recursion in every later step
 WALKED = ("Resources", "Conditions", "Outputs")  # sections the intrinsic walks visit
+UNDECLARED = "which the template does not declare; declare it or correct the name"
+UNDECLARED_CONDITION = "which Conditions does not declare; declare it or correct the name"
 NAME_LIMIT = 64  # names echoed in messages are cut here: they come from the template, not values
 
 
@@ -90,7 +92,13 @@ def too_deep(level: list[Any], depth: int) -> bool:
 
 
 def depth_problem(resource: str | None = None, path: str | None = None) -> Problem:
-    return error("SL009", f"values are nested more than {DEPTH_LIMIT} levels deep", resource, path)
+    return error(
+        "SL009",
+        f"nests values more than {DEPTH_LIMIT} levels deep, deeper than SafeLambda reads; "
+        "flatten them",
+        resource,
+        path,
+    )
 
 
 class _Walk:
@@ -165,9 +173,14 @@ class _Walk:
     ) -> None:
         """Check one intrinsic; `path` None while scanning, with `argument` at `depth`."""
         if name not in FUNCTIONS:
-            self.fail("SL012", f"unknown intrinsic function {_cut(name)!r}", path)
+            self.fail(
+                "SL012",
+                f"calls {_cut(name)!r}, which is no intrinsic function CloudFormation knows; "
+                "check its name",
+                path,
+            )
         elif name in SHAPES and not SHAPES[name][0](argument):
-            self.fail("SL012", f"malformed {name}: it takes {SHAPES[name][1]}", path)
+            self.fail("SL012", f"is a malformed {name}; write {SHAPES[name][1]}", path)
         else:
             self.names_in(name, argument, path)
         if name == "Fn::Transform":
@@ -196,14 +209,14 @@ class _Walk:
             condition = argument[0] if name == "Fn::If" else argument
             if self.declared.complete and condition not in self.declared.conditions:
                 self.fail(
-                    "SL016", f"names condition {_cut(condition)!r}, which is not declared", path
+                    "SL016", f"names condition {_cut(condition)!r}, {UNDECLARED_CONDITION}", path
                 )
 
     def named(self, target: str, path: Path | None, also: frozenset[str]) -> None:
         if target in self.declared.resources:
             self.names.add(target)
         elif self.declared.complete and target not in also:
-            self.fail("SL016", f"names {_cut(target)!r}, which the template does not declare", path)
+            self.fail("SL016", f"names {_cut(target)!r}, {UNDECLARED}", path)
 
     def fail(self, code: str, message: str, path: Path | None) -> None:
         if path is None:
@@ -266,7 +279,7 @@ def _checked(template: dict[str, Any], declared: Declared) -> tuple[list[Problem
         condition = output.get("Condition") if isinstance(output, dict) else None
         undeclared = isinstance(condition, str) and condition not in declared.conditions
         if declared.complete and undeclared:
-            message = f"names condition {_cut(str(condition))!r}, which is not declared"
+            message = f"names condition {_cut(str(condition))!r}, {UNDECLARED_CONDITION}"
             problems.append(error("SL016", message, None, f"Outputs.{name}.Condition"))
     return problems + cycle_problems(graph), names
 
@@ -274,20 +287,18 @@ def _checked(template: dict[str, Any], declared: Declared) -> tuple[list[Problem
 def _attribute_problems(declared: Declared, rid: str, resource: dict[str, Any]) -> list[Problem]:
     condition, depends = resource.get("Condition"), resource.get("DependsOn", [])
     if condition is not None and not isinstance(condition, str):
-        return [error("SL018", "Condition must be the name of a condition", rid, "Condition")]
+        return [error("SL018", "must be the name of a condition (a string)", rid, "Condition")]
     listed = [depends] if isinstance(depends, str) else depends
     if not isinstance(listed, list) or not all(isinstance(d, str) for d in listed):
-        return [
-            error("SL018", "DependsOn must be a logical ID or a list of them", rid, "DependsOn")
-        ]
+        return [error("SL018", "must be a logical ID or a list of logical IDs", rid, "DependsOn")]
     if not declared.complete:
         return []
     problems = [
-        error("SL016", f"names {_cut(d)!r}, which the template does not declare", rid, "DependsOn")
+        error("SL016", f"names {_cut(d)!r}, {UNDECLARED}", rid, "DependsOn")
         for d in listed
         if d not in declared.resources
     ]
     if isinstance(condition, str) and condition not in declared.conditions:
-        message = f"names condition {_cut(condition)!r}, which is not declared"
+        message = f"names condition {_cut(condition)!r}, {UNDECLARED_CONDITION}"
         problems.append(error("SL016", message, rid, "Condition"))
     return problems

@@ -13,7 +13,12 @@ def cycle_problems(graph: Mapping[str, AbstractSet[str]]) -> list[Problem]:
     order = {rid: i for i, rid in enumerate(graph)}
     groups = [g for g in _components(graph, order) if len(g) > 1 or g[0] in graph[g[0]]]
     return [
-        error("SL019", "resources depend on each other in a cycle: " + " -> ".join(g + g[:1]), g[0])
+        error(
+            "SL019",
+            f"depends on itself through {' -> '.join(g + g[:1])}; CloudFormation cannot create "
+            "a cycle, so remove one of these references",
+            g[0],
+        )
         for g in sorted(groups, key=lambda g: order[g[0]])
     ]
 

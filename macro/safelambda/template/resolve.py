@@ -216,7 +216,7 @@ class Resolver:
         if not (isinstance(argument, list) and len(argument) == 2):
             return {"Fn::Select": argument}
         index, items = self._arg(argument[0]), self._arg(argument[1])
-        if isinstance(index, str) and index.isdigit():
+        if isinstance(index, str) and index.isascii() and index.isdigit():
             index = int(index)
         valid = isinstance(index, int) and not isinstance(index, bool)
         if valid and isinstance(items, list) and 0 <= index < len(items):

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
-from .intrinsics import SUB_VARIABLE, Path, function_of, getatt_parts, sub_parts
+from .intrinsics import SUB_VARIABLE, Path, function_of, getatt_parts, names_in, sub_parts
 
 
 class Retarget(NamedTuple):
@@ -163,3 +163,10 @@ def rename(value: Any, names: dict[str, str]) -> Any:
         text = SUB_VARIABLE.sub(replace, text)
         return {name: [text, rename(local, names)] if isinstance(argument, list) else text}
     return {k: rename(v, names) for k, v in value.items()}
+
+
+def rename_by(value: Any, name: Callable[[str], str]) -> Any:
+    """`value` with every resource it names renamed to what `name` gives for it."""
+    names = {n: name(n) for n in sorted(names_in(value))}
+    changed = {old: new for old, new in names.items() if old != new}
+    return rename(value, changed) if changed else value

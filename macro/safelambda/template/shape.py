@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from ..errors import Problem, error
 from .checks import Names, depth_problem, intrinsic_check
+from .types import kind_of, type_problems
 
 TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passed through S3
 RESOURCE_LIMIT = 500
@@ -40,7 +41,8 @@ def checked(fragment: Any) -> Checked:
     transform's time.
     """
     if not isinstance(fragment, dict):
-        return Checked({}, [error("SL001", f"expected a mapping, got {type(fragment).__name__}")])
+        message = f"the template is {kind_of(fragment)}, but must be a mapping with Resources"
+        return Checked({}, [error("SL001", message)])
     template = dict(fragment)
     if isinstance(template.get("Resources"), dict):
         template["Resources"] = dict(template["Resources"])
@@ -82,14 +84,18 @@ def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], dict[str, tuple[s
     except RecursionError:  # nested past the interpreter's limit, or a cycle
         return [depth_problem()], None
     if size > TEMPLATE_LIMIT:
-        return [error("SL007", f"template is {size} bytes; the limit is {TEMPLATE_LIMIT}")], None
+        message = (
+            f"the template is {size} bytes, more than CloudFormation's {TEMPLATE_LIMIT}; "
+            "move parts into nested stacks"
+        )
+        return [error("SL007", message)], None
     resources = fragment.get("Resources")
     if not isinstance(resources, dict):
-        what = "missing" if resources is None else f"a {type(resources).__name__}"
-        message = f"Resources is {what}, expected a mapping"
+        what = "missing" if resources is None else kind_of(resources)
+        message = f"is {what}, but must be a mapping of logical IDs to resources"
         return [error("SL002", message, None, "Resources")], None
     problems = [
-        error("SL017", f"{section} must be a mapping", None, section)
+        error("SL017", "must be a mapping", None, section)
         for section in SECTIONS
         if section in fragment and not isinstance(fragment[section], dict)
     ]
@@ -100,6 +106,7 @@ def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], dict[str, tuple[s
     # An Fn::Transform (AWS::Include) may still add declarations: names cannot be checked yet,
     # and the check does not look inside it.
     problems, names = intrinsic_check(fragment, complete=not transform)
+    problems += type_problems(resources)
     return problems, None if transform else _lambda_names(resources, names)
 
 
@@ -114,9 +121,9 @@ def _lambda_names(resources: dict[str, Any], names: Names) -> dict[str, tuple[st
 
 def _resource_problems(logical_id: str, resource: Any) -> list[Problem]:
     if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
-        return [error("SL003", "expected a mapping with a string Type", logical_id)]
+        return [error("SL003", "is not a resource: write a mapping with a Type", logical_id)]
     problems = [
-        error("SL004", f"{key} must be a mapping", logical_id, key)
+        error("SL004", "must be a mapping", logical_id, key)
         for key in ("Properties", "Metadata")
         if key in resource and not isinstance(resource[key], dict)
     ]
@@ -124,7 +131,7 @@ def _resource_problems(logical_id: str, resource: Any) -> list[Problem]:
         problems.append(
             error(
                 "SL005",
-                f"{resource['Type']} must be expanded first: list the transforms as "
+                f"is {resource['Type']}, which SAM must expand first; list the transforms as "
                 "Transform: [AWS::Serverless-2016-10-31, SafeLambda]",
                 logical_id,
                 "Type",

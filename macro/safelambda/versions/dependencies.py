@@ -30,6 +30,7 @@ from ..template import (
     Resolver,
     function_of,
     getatt_parts,
+    rename_by,
     sub_parts,
     sub_references,
 )
@@ -92,7 +93,10 @@ class Unknown(NamedTuple):
 
     @property
     def message(self) -> str:
-        return f"changes to {self.what} will not publish a new version"
+        return (
+            f"a change here publishes no new Version, as SafeLambda cannot see {self.what}; "
+            "when it changes, change a property of the function too"
+        )
 
 
 class Dependencies:
@@ -114,10 +118,15 @@ class Dependencies:
         return {k: v for k, v in sections.items() if v}
 
 
+# The name a logical ID has in the output (a Version SafeLambda replaces is named as its own).
+Rename = Callable[[str], str]
+
+
 class _Collector:
-    def __init__(self, template: dict[str, Any], resolver: Resolver) -> None:
+    def __init__(self, template: dict[str, Any], resolver: Resolver, name: Rename) -> None:
         self.template = template
         self.resolver = resolver
+        self.name = name
         self.found = Dependencies()
         self.seen: set[tuple[str, str]] = set()
         self.queue: deque[tuple[Any, Path, str | None]] = deque()
@@ -229,13 +238,13 @@ class _Collector:
         if target in STABLE_PSEUDO:
             return
         if target.startswith("AWS::"):
-            self._unknown(path, target, via)
+            self._unknown(path, f"pseudo parameter {target}", via)
         elif isinstance(parameters, dict) and target in parameters:
-            self._unknown(path, f"parameter {target}, which has no value in this deploy", via)
+            self._unknown(path, f"the value of parameter {target} in this deploy", via)
         elif target in resources:
             self._resource(target, attribute, path, via)
         else:
-            self._unknown(path, f"{target}, which is not in the template", via)
+            self._unknown(path, f"{target}, which the template does not declare", via)
 
     def _resource(self, target: str, attribute: str | None, path: Path, via: str | None) -> None:
         resource = self.template["Resources"][target]
@@ -249,9 +258,7 @@ class _Collector:
             return
         table = create_only()
         if type_ not in table:
-            self._unknown(
-                path, f"{target} (type {type_}, whose replacement SafeLambda cannot tell)", via
-            )
+            self._unknown(path, f"into {target}, of type {type_}", via)
             return
         if (target, head) in self.seen:
             return
@@ -261,7 +268,8 @@ class _Collector:
         names = table[type_] | set(DERIVED.get((type_, head), ())) | {head}
         chosen = {k: v for k, v in props.items() if k in names}
         contributed = self.resolver.resolve(chosen)
-        self.found.resources.setdefault(target, {}).update(contributed)
+        named = rename_by(contributed, self.name)
+        self.found.resources.setdefault(self.name(target), {}).update(named)
         self.queue.append((contributed, path, via or target))
 
     def _dynamic_references(self, text: str, path: Path, via: str | None) -> None:
@@ -276,7 +284,7 @@ class _Collector:
                 )
 
     def _unknown(self, path: Path, what: str, via: str | None) -> None:
-        found = Unknown(path, f"{what} (through {via})" if via else what)
+        found = Unknown(path, f"{what}, read through {via}" if via else what)
         if found not in self.found.unknowns:
             self.found.unknowns.append(found)
 
@@ -303,7 +311,8 @@ def _step(path: Path, key: str | int, via: str | None) -> Path:
 
 
 def collect(
-    template: dict[str, Any], resolver: Resolver, resolved: Any, path: Path
+    template: dict[str, Any], resolver: Resolver, resolved: Any, path: Path, name: Rename = str
 ) -> Dependencies:
-    """The dependencies of `resolved` (a function's locked properties, resolved) at `path`."""
-    return _Collector(template, resolver).run(resolved, path)
+    """The dependencies of `resolved` (a function's locked properties, resolved) at `path`;
+    the logical IDs they name are hashed as `name` gives them."""
+    return _Collector(template, resolver, name).run(resolved, path)

@@ -66,6 +66,8 @@ MARKER_PREFIX = "SafeLambda:"
 _MARKER = re.compile(r"(?:^| \| )SafeLambda:[0-9a-f]{%d}$" % ID_LENGTH)
 DESCRIPTION_LIMIT = 256
 MARKER_LENGTH = len(" | " + MARKER_PREFIX) + ID_LENGTH
+TEXT_LIMIT = DESCRIPTION_LIMIT - MARKER_LENGTH  # what is left of a Description for the user
+CUT = "…"  # ends a Description SafeLambda shortened to fit its marker
 
 
 def split_properties(properties: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -110,6 +112,21 @@ def marker_of(description: Any) -> str | None:
     if strip_marker(description) is description:
         return None
     return marker_of(description["Fn::Join"][1][1])  # the form `with_marker` writes
+
+
+def fitted(text: str) -> str:
+    """A Description as it fits beside the marker: cut to TEXT_LIMIT characters, ending in CUT.
+
+    Lambda allows 256 characters (CloudFormation resource reference, AWS::Lambda::Function
+    Description: maximum 256); the marker takes MARKER_LENGTH of them. The hash reads the text as
+    it is deployed, so a second run (which reads the cut text) gives the same Version.
+    """
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - len(CUT)] + CUT
+
+
+def was_cut(text: str) -> bool:
+    """True for a text too long to fit, and for one an earlier run cut (so runs agree)."""
+    return len(text) > TEXT_LIMIT or (len(text) == TEXT_LIMIT and text.endswith(CUT))
 
 
 def with_marker(description: Any, digest: str) -> Any:

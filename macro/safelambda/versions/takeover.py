@@ -100,7 +100,7 @@ def survey(
     named = [a for a in aliases if mine[a].get("Name") == alias_name]
     candidates = list(dict.fromkeys(followers + named))
     if len(candidates) > 1:
-        listed = ", ".join(f"{a} ({mine[a].get('Name')})" for a in candidates)
+        listed = " and ".join(f"{a} named {mine[a].get('Name')}" for a in candidates)
         problems.append(
             error(
                 "SL104",

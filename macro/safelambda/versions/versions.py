@@ -7,20 +7,17 @@ invoke the alias never see the torn state in between.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ..config import function_settings
 from ..errors import error, warning
-from ..template import functions, names_in, properties, rename, render_path
+from ..template import functions, names_in, properties, rename
 from ..work import FunctionPlan, Work
-from . import dependencies, hashing, takeover
+from . import digests, hashing, takeover
 
 
 def run(work: Work) -> None:
-    # Hash every function first, over the template as given: taking over one function's SAM
-    # Version must not change what another function's hash sees.
-    planned: list[tuple[FunctionPlan, dict[str, Any], takeover.Existing]] = []
+    planned: dict[str, digests.Planned] = {}
     owned = takeover.index(work.resources)
     for logical_id, resource in list(functions(work.resources)):
         settings, problems = function_settings(work.settings, logical_id, resource.get("Metadata"))
@@ -31,17 +28,17 @@ def run(work: Work) -> None:
             work.resources, owned.get(logical_id, []), logical_id, settings.alias_name
         )
         work.problems += problems
-        if problems:
-            continue
-        plan = FunctionPlan(logical_id, settings)
-        _hash(work, plan, resource, existing.version_properties)
-        planned.append((plan, resource, existing))
-    work.problems += takeover.unfollowed(
-        work.resources, work.resolver, [plan.logical_id for plan, _, _ in planned]
-    )
+        if not problems:
+            planned[logical_id] = digests.Planned(
+                FunctionPlan(logical_id, settings), resource, existing
+            )
+    # Every function is hashed over the template as given, before any takeover renames a Version.
+    work.problems += digests.hash_all(work, planned)
+    work.problems += takeover.unfollowed(work.resources, work.resolver, list(planned))
     renames: dict[str, str] = {}
     additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for plan, resource, existing in planned:
+    for plan, resource, existing in planned.values():
+        _mark(work, plan, hashing.strip_marker(properties(resource).get("Description")))
         renames.update(_take_over(work, plan, existing))
         additions[plan.logical_id] = _resources(work, plan, resource, existing)
         work.plans[plan.logical_id] = plan
@@ -50,58 +47,24 @@ def run(work: Work) -> None:
         _rename_everywhere(work, renames)
 
 
-def _hash(
-    work: Work, plan: FunctionPlan, resource: dict[str, Any], version_properties: Mapping[str, Any]
-) -> None:
-    props = properties(resource)
-    own = dict(props)
-    if "Description" in own:
-        own["Description"] = hashing.strip_marker(own["Description"])
-        if own["Description"] == "":
-            # Lambda treats "" as no description; a marker-only Description left by an earlier
-            # run must hash like the absent one it replaced, or a second run republishes.
-            del own["Description"]
-    locked, unknown = hashing.split_properties(own)
-    locked = takeover.code_identity(locked, version_properties)
-    for name in unknown:
-        work.problems.append(
-            warning(
-                "SL101",
-                "unknown property treated as version-locked",
-                plan.logical_id,
-                f"Properties.{name}",
-            )
-        )
-    resolved = work.resolver.resolve(locked)
-    found = dependencies.collect(work.template, work.resolver, resolved, ("Properties",))
-    for unknown_value in found.unknowns:
-        work.problems.append(
-            warning(
-                "SL103", unknown_value.message, plan.logical_id, render_path(unknown_value.path)
-            )
-        )
-    document = found.document()
-    if version_properties:
-        # Version properties are create-only: a change must come with a new logical ID.
-        document["Version"] = work.resolver.resolve(version_properties)
-    plan.digest = hashing.content_hash(resolved, document)
-    plan.version_id = f"{plan.logical_id}Version{plan.digest[: hashing.ID_LENGTH]}"
-    _mark(work, plan, own.get("Description"))
-
-
 def _mark(work: Work, plan: FunctionPlan, user: Any) -> None:
-    description = hashing.with_marker(user, plan.digest)
-    if isinstance(description, str) and len(description) > hashing.DESCRIPTION_LIMIT:
+    """The marker keeps its place; a text too long beside it is cut (as the hash read it)."""
+    text = work.resolver.resolve(user)
+    if isinstance(text, str) and hashing.was_cut(text):
+        user = hashing.fitted(text)
         work.problems.append(
-            error(
+            warning(
                 "SL102",
-                f"Description is {len(description)} characters with the version marker; "
-                f"shorten it to at most {hashing.DESCRIPTION_LIMIT - hashing.MARKER_LENGTH}",
+                f"is too long to hold SafeLambda's version marker within Lambda's "
+                f"{hashing.DESCRIPTION_LIMIT} characters, so it is cut to "
+                f"{hashing.TEXT_LIMIT}; shorten it to keep all of it",
                 plan.logical_id,
                 "Properties.Description",
             )
         )
-    work.edit(plan.logical_id, ("Properties",))["Description"] = description
+    work.edit(plan.logical_id, ("Properties",))["Description"] = hashing.with_marker(
+        user, plan.digest
+    )
 
 
 def _take_over(work: Work, plan: FunctionPlan, existing: takeover.Existing) -> dict[str, str]:
@@ -158,7 +121,7 @@ def _resources(
     for rid, _ in new:
         if rid in work.resources:
             work.problems.append(
-                error("SL011", f"SafeLambda must add {rid!r} but the template already has it", rid)
+                error("SL011", f"is a logical ID SafeLambda must add; {RENAME}", rid)
             )
     return new
 
@@ -172,6 +135,8 @@ def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) 
             ordered.setdefault(new_id, new)
     work.template["Resources"] = ordered
 
+
+RENAME = "the template already uses it, so rename the template's resource"
 
 # Resource attributes that hold no intrinsic function, as the input checks made sure (or, for
 # Properties, are known by `Work.may_name`); DependsOn names resources as plain strings. Not
