@@ -8,7 +8,6 @@ cfn-lint error, every catalogued invocation on the alias. Shared by `tests/test_
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
 import json
@@ -20,7 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from helpers import ROOT
 from safelambda import TransformError, cli, transform
@@ -175,24 +173,6 @@ def placeholder_overrides(template: dict[str, Any]) -> dict[str, str]:
     return overrides
 
 
-@contextlib.contextmanager
-def offline_sar(calls: list[str]) -> Iterator[None]:
-    """Serverless Application Repository lookups answered locally, as SAM's own unit tests do."""
-    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
-
-    def answer(self: Any, service_call: Any, logical_id: str, *args: Any) -> dict[str, str]:
-        calls.append(logical_id)
-        return {
-            "TemplateUrl": f"https://s3.amazonaws.com/{PLACEHOLDER_BUCKET}/sar/{logical_id}.yaml",
-            "Status": "ACTIVE",
-            "ApplicationId": str(args[0]),
-            "TemplateId": "offline",
-        }
-
-    with mock.patch.object(ServerlessAppPlugin, "_sar_service_call", answer):
-        yield
-
-
 # -- the checks -------------------------------------------------------------------------------
 
 SECTIONS = ("Parameters", "Conditions", "Resources", "Outputs")
@@ -305,7 +285,7 @@ def _timed(run: Run, stage: str, action: Callable[[], Any]) -> Any:
         run.seconds[stage] = run.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _expanded(run: Run, path: Path, sar_calls: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _expanded(run: Run, path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The macro's input and the parameter values CloudFormation would pass it."""
     try:
         template = _timed(run, "load", lambda: cli.load_template(str(path)))
@@ -317,10 +297,9 @@ def _expanded(run: Run, path: Path, sar_calls: list[str]) -> tuple[dict[str, Any
     run.sam = sam.SAM_TRANSFORM in sam.transforms_of(template)
     if run.sam:
         try:
-            with offline_sar(sar_calls):
-                template = _timed(
-                    run, "sam", lambda: sam.expand(packaged(template), values, REGION, "aws")
-                )
+            template = _timed(
+                run, "sam", lambda: sam.expand(packaged(template), values, REGION, "aws")
+            )
         except TransformError as failure:
             raise Verdict(REJECTED_SAM, str(failure)) from None
     return template, values
@@ -392,14 +371,11 @@ def all_runs() -> dict[str, Run]:
 def run_template(path: Path) -> Run:
     """Every stage for one corpus file; never raises (a crash is an outcome)."""
     run = Run(str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else str(path))
-    sar_calls: list[str] = []
     try:
-        fragment, values = _expanded(run, path, sar_calls)
+        fragment, values = _expanded(run, path)
         _check(run, fragment, values)
     except Verdict as verdict:
         run.outcome, run.detail = verdict.outcome, verdict.detail
     except Exception:
         run.outcome, run.detail = CRASH, traceback.format_exc(limit=-3)
-    if sar_calls:
-        run.detail = (run.detail + f" [offline SAR stub: {', '.join(sar_calls)}]").strip()
     return run

@@ -144,30 +144,6 @@ def test_packaged_points_local_artifacts_at_s3_and_keeps_the_rest() -> None:
     assert source["Resources"]["Local"]["Properties"] == {"CodeUri": "./src"}  # a copy
 
 
-def test_sar_applications_expand_offline_through_the_stub() -> None:
-    source = {
-        "Transform": sam.SAM_TRANSFORM,
-        "Resources": {
-            "App": {
-                "Type": "AWS::Serverless::Application",
-                "Properties": {
-                    "Location": {
-                        "ApplicationId": "arn:aws:serverlessrepo:us-east-1:1:applications/x",
-                        "SemanticVersion": "1.0.0",
-                    }
-                },
-            }
-        },
-    }
-    calls: list[str] = []
-    with corpus.offline_sar(calls):
-        expanded = sam.expand(source, {}, corpus.REGION, "aws")
-    stack = expanded["Resources"]["App"]
-    assert stack["Type"] == "AWS::CloudFormation::Stack"
-    assert stack["Properties"]["TemplateURL"].endswith("/sar/App.yaml")
-    assert calls == ["App"]
-
-
 def test_placeholder_overrides_fill_only_parameters_without_default() -> None:
     doc = {
         "Parameters": {

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .cli import load_template, parameter_values
-from .offline import pipeline
+from .offline import expand_includes, pipeline
 from .references import Invocation, invocations
 from .report import Report
 from .template import FUNCTION, NO_VALUE, Resolver, properties
@@ -40,7 +40,7 @@ class ProcessedTemplate:
 
     @property
     def warnings(self) -> list[str]:
-        return [w.render() for w in self.report.warnings] if self.report else []
+        return [w.render() for w in self.outcome.all_warnings]
 
     def function(self, logical_id: str) -> dict[str, Any]:
         """The function's properties with parameters, conditions and mappings resolved."""
@@ -105,8 +105,12 @@ def process(
     environ: Mapping[str, str] | None = None,
 ) -> ProcessedTemplate:
     """Run the template's Transform list offline; `parameters` override the defaults."""
-    source = load_template(os.fspath(template)) if not isinstance(template, Mapping) else template
-    source = dict(source)
+    if isinstance(template, Mapping):
+        source, folder = dict(template), os.getcwd()
+    else:
+        source = dict(load_template(os.fspath(template)))
+        folder = os.path.dirname(os.path.abspath(os.fspath(template)))
+    source = expand_includes(source, folder)
     values = parameter_values(source, dict(parameters or {}))
     options = pipeline.Options(region, account_id, values, dict(environ or {}))
     return ProcessedTemplate(pipeline.run(source, options))

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Problem, Severity, TransformError, error
-from ..offline import pipeline, sam
+from ..offline import expand_includes, local, pipeline
 from ..template import properties
 from . import check, plan
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
@@ -23,7 +23,7 @@ LOCAL_PATHS: dict[str, str] = {
     "AWS::ApiGateway::RestApi": "BodyS3Location",
     "AWS::ApiGatewayV2::Api": "BodyS3Location",
     "AWS::StepFunctions::StateMachine": "DefinitionS3Location",
-    **sam.LOCAL_PATHS,
+    **local.LOCAL_PATHS,
 }
 FAILED = {"transform": 1, "plan": 1, "check": 3}
 
@@ -39,10 +39,13 @@ def verbose(args: argparse.Namespace, line: str) -> None:
 
 
 def read(path: str, overrides: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A template and its parameter values (defaults plus overrides)."""
+    """A template with its local `AWS::Include` files in place, and its parameter values
+    (defaults plus overrides)."""
     template = load_template(path)
     if not isinstance(template, dict):
         raise TransformError([error("SL001", f"{path} does not hold a mapping")])
+    folder = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+    template = expand_includes(template, folder)
     return template, parameter_values(template, overrides)
 
 
@@ -54,8 +57,8 @@ def run(args: argparse.Namespace, path: str, overrides: dict[str, str]) -> pipel
     template, values = read(path, overrides)
     outcome = pipeline.run(template, options(args, values), add_macro=args.command != "check")
     verbose(args, f"{path}: ran {', '.join(outcome.ran) or 'no transform'}")
-    if outcome.result is not None and args.command != "check":
-        for warning in outcome.result.report.warnings:
+    if args.command != "check":
+        for warning in outcome.all_warnings:
             say(args, warning.render())
     return outcome
 
@@ -99,8 +102,7 @@ def _processed(
     args: argparse.Namespace, path: str, overrides: dict[str, str]
 ) -> tuple[check.Processed, tuple[Problem, ...]]:
     outcome = run(args, path, overrides)
-    warnings = outcome.result.report.warnings if outcome.result else ()
-    return check.Processed(outcome.output, outcome.options.context), warnings
+    return check.Processed(outcome.output, outcome.options.context), tuple(outcome.all_warnings)
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import sys
@@ -14,35 +13,16 @@ from typing import Any
 from ..errors import Problem, TransformError, error
 
 
-def _plain(value: Any) -> Any:
-    """Plain dicts and strings: YAML reads `2010-09-09` as a date, CloudFormation as a string."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 def load_template(path: str) -> Any:
     """A template from a file or `-` (stdin), YAML or JSON with CloudFormation short tags."""
-    from ..offline import load_json, load_yaml
+    from ..offline import parse
 
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
     except (OSError, UnicodeDecodeError) as failure:
         reason = getattr(failure, "strerror", None) or "not UTF-8 text"
         raise TransformError([error("SL013", f"cannot read {path}: {reason}")]) from None
-    try:
-        # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
-        data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
-    except TransformError:
-        raise
-    except Exception as failure:  # the loaders raise many types; all mean "not a template"
-        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
-        raise TransformError([error("SL013", f"cannot parse {path}: {reason}")]) from None
-    return _plain(data)
+    return parse(text, path)
 
 
 def dump_template(template: Mapping[str, Any], fmt: str) -> str:

@@ -2,11 +2,13 @@
 
 cfn-flip (like PyYAML and `json.loads`) silently keeps the last of two equal keys, so the value
 the author meant may be the one dropped; CloudFormation rejects such a template outright. Only
-`cli.py` uses this module: the macro receives JSON that CloudFormation has already parsed.
+the command line and `include` use this module: the macro receives JSON that CloudFormation has
+already parsed.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -135,3 +137,28 @@ def load_json(text: str) -> Any:
             for name in dict.fromkeys(repeated)
         )
     return data
+
+
+def plain(value: Any) -> Any:
+    """Plain dicts and strings: YAML reads `2010-09-09` as a date, CloudFormation as a string."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def parse(text: str, name: str) -> Any:
+    """A template (or snippet) from its text: JSON when it opens with `{`, else YAML with
+    CloudFormation's short tags. A text that is neither is `SL013`, naming `name`."""
+    try:
+        # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
+        data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
+    except TransformError:
+        raise
+    except Exception as failure:  # the loaders raise many types; all mean "not a template"
+        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+        raise TransformError([error("SL013", f"cannot parse {name}: {reason}")]) from None
+    return plain(data)
