@@ -10,21 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Problem, Severity, TransformError, error
-from ..offline import expand_includes, local, pipeline
-from ..template import properties
+from ..offline import expand_includes, pipeline
 from . import check, plan
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
+from .paths import rebase
 
-# Where plain CloudFormation names a local path that `sam local` and `cloudformation package`
-# read relative to the template's folder (after the SAM expansion, or written by hand).
-LOCAL_PATHS: dict[str, str] = {
-    "AWS::Lambda::Function": "Code",
-    "AWS::Lambda::LayerVersion": "Content",
-    "AWS::ApiGateway::RestApi": "BodyS3Location",
-    "AWS::ApiGatewayV2::Api": "BodyS3Location",
-    "AWS::StepFunctions::StateMachine": "DefinitionS3Location",
-    **local.LOCAL_PATHS,
-}
 FAILED = {"transform": 1, "plan": 1, "check": 3}
 
 
@@ -61,25 +51,6 @@ def run(args: argparse.Namespace, path: str, overrides: dict[str, str]) -> pipel
         for warning in outcome.all_warnings:
             say(args, warning.render())
     return outcome
-
-
-def rebase(template: dict[str, Any], source: str, output: str | None) -> dict[str, Any]:
-    """Relative local code paths, re-pointed from the source's folder to the output's."""
-    if output in (None, "-") or source == "-":
-        return template
-    here = os.path.dirname(os.path.abspath(source))
-    there = os.path.dirname(os.path.abspath(str(output)))
-    resources = template.get("Resources")
-    if here == there or not isinstance(resources, dict):
-        return template
-    moved = dict(resources)
-    for logical_id, resource in resources.items():
-        key = LOCAL_PATHS.get(str(resource.get("Type"))) if isinstance(resource, dict) else None
-        value = properties(resource).get(key) if key else None
-        if key and isinstance(value, str) and "://" not in value and not os.path.isabs(value):
-            relative = os.path.relpath(os.path.join(here, value), there)
-            moved[logical_id] = {**resource, "Properties": {**properties(resource), key: relative}}
-    return {**template, "Resources": moved}
 
 
 def transform_command(args: argparse.Namespace) -> int:
