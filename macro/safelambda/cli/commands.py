@@ -13,6 +13,7 @@ from ..errors import Problem, Severity, TransformError, error
 from ..offline import expand_includes, pipeline
 from . import check, plan
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
+from .logs import routed
 from .paths import rebase
 
 FAILED = {"transform": 1, "plan": 1, "check": 3}
@@ -108,7 +109,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def dispatch(args: argparse.Namespace) -> int:
     try:
-        return COMMANDS[args.command](args)
+        with routed(verbose=args.verbose):
+            return COMMANDS[args.command](args)
     except TransformError as failure:
         for problem in failure.problems:
             print(problem.render(), file=sys.stderr)
