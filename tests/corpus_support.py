@@ -8,8 +8,10 @@ cfn-lint error, every catalogued invocation on the alias. Shared by `tests/test_
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import io
 import json
 import os
 import re
@@ -171,6 +173,35 @@ def placeholder_overrides(template: dict[str, Any]) -> dict[str, str]:
         else:
             overrides[name] = PLACEHOLDER_VALUES.get(kind, "placeholder")
     return overrides
+
+
+# -- the command a user runs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    """`safelambda transform FILE` on one corpus file, as a user runs it (in this process)."""
+
+    name: str
+    code: int
+    stderr: str
+
+    @property
+    def codes(self) -> set[str]:
+        return {line.split()[0] for line in self.stderr.splitlines() if line.startswith("SL")}
+
+
+def transform_command(path: Path) -> Command:
+    """The real command line, with a value for each parameter that has no default."""
+    args = ["transform", str(path), "--format", "json", "--region", REGION]
+    with contextlib.suppress(TransformError):  # the command itself reports unreadable files
+        template = cli.load_template(str(path))
+        given = placeholder_overrides(template) if isinstance(template, dict) else {}
+        args += ["--parameter-overrides", *(f"{k}={v}" for k, v in given.items())] if given else []
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(args)
+    return Command(str(path.relative_to(CORPUS)), code, err.getvalue())
 
 
 # -- the checks -------------------------------------------------------------------------------
