@@ -1,6 +1,7 @@
-"""The `safelambda` command, the only code that touches files: `main` is the entry, `parser`
-holds the options and help, `commands` runs them, `files` reads and writes templates, `plan`
-and `check` shape their output."""
+"""The `safelambda` command, the code that reads and writes template files (`offline.include`
+reads the files a template includes): `main` is the entry, `parser` holds the options and help,
+`commands` runs them, `files` reads and writes templates, `paths` re-points local paths for
+`-o`, `logs` routes what other libraries log, `plan` and `check` shape their output."""
 
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
 from .main import main
