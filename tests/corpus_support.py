@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import io
 import json
 import os
 import re
@@ -20,7 +21,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from helpers import ROOT
 from safelambda import TransformError, cli, transform
@@ -175,22 +175,33 @@ def placeholder_overrides(template: dict[str, Any]) -> dict[str, str]:
     return overrides
 
 
-@contextlib.contextmanager
-def offline_sar(calls: list[str]) -> Iterator[None]:
-    """Serverless Application Repository lookups answered locally, as SAM's own unit tests do."""
-    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
+# -- the command a user runs -------------------------------------------------------------------
 
-    def answer(self: Any, service_call: Any, logical_id: str, *args: Any) -> dict[str, str]:
-        calls.append(logical_id)
-        return {
-            "TemplateUrl": f"https://s3.amazonaws.com/{PLACEHOLDER_BUCKET}/sar/{logical_id}.yaml",
-            "Status": "ACTIVE",
-            "ApplicationId": str(args[0]),
-            "TemplateId": "offline",
-        }
 
-    with mock.patch.object(ServerlessAppPlugin, "_sar_service_call", answer):
-        yield
+@dataclass(frozen=True)
+class Command:
+    """`safelambda transform FILE` on one corpus file, as a user runs it (in this process)."""
+
+    name: str
+    code: int
+    stderr: str
+
+    @property
+    def codes(self) -> set[str]:
+        return {line.split()[0] for line in self.stderr.splitlines() if line.startswith("SL")}
+
+
+def transform_command(path: Path) -> Command:
+    """The real command line, with a value for each parameter that has no default."""
+    args = ["transform", str(path), "--format", "json", "--region", REGION]
+    with contextlib.suppress(TransformError):  # the command itself reports unreadable files
+        template = cli.load_template(str(path))
+        given = placeholder_overrides(template) if isinstance(template, dict) else {}
+        args += ["--parameter-overrides", *(f"{k}={v}" for k, v in given.items())] if given else []
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(args)
+    return Command(str(path.relative_to(CORPUS)), code, err.getvalue())
 
 
 # -- the checks -------------------------------------------------------------------------------
@@ -305,7 +316,7 @@ def _timed(run: Run, stage: str, action: Callable[[], Any]) -> Any:
         run.seconds[stage] = run.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
-def _expanded(run: Run, path: Path, sar_calls: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _expanded(run: Run, path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The macro's input and the parameter values CloudFormation would pass it."""
     try:
         template = _timed(run, "load", lambda: cli.load_template(str(path)))
@@ -317,10 +328,9 @@ def _expanded(run: Run, path: Path, sar_calls: list[str]) -> tuple[dict[str, Any
     run.sam = sam.SAM_TRANSFORM in sam.transforms_of(template)
     if run.sam:
         try:
-            with offline_sar(sar_calls):
-                template = _timed(
-                    run, "sam", lambda: sam.expand(packaged(template), values, REGION, "aws")
-                )
+            template = _timed(
+                run, "sam", lambda: sam.expand(packaged(template), values, REGION, "aws")
+            )
         except TransformError as failure:
             raise Verdict(REJECTED_SAM, str(failure)) from None
     return template, values
@@ -392,14 +402,11 @@ def all_runs() -> dict[str, Run]:
 def run_template(path: Path) -> Run:
     """Every stage for one corpus file; never raises (a crash is an outcome)."""
     run = Run(str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else str(path))
-    sar_calls: list[str] = []
     try:
-        fragment, values = _expanded(run, path, sar_calls)
+        fragment, values = _expanded(run, path)
         _check(run, fragment, values)
     except Verdict as verdict:
         run.outcome, run.detail = verdict.outcome, verdict.detail
     except Exception:
         run.outcome, run.detail = CRASH, traceback.format_exc(limit=-3)
-    if sar_calls:
-        run.detail = (run.detail + f" [offline SAR stub: {', '.join(sar_calls)}]").strip()
     return run

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -31,6 +36,9 @@ def sample_templates() -> list[Path]:
         for p in SAMPLES.glob("*/*")
         if p.suffix == ".yaml" or (p.suffix == ".json" and p.stem in ("template", "expected"))
     )
+
+
+OFFLINE_FIXTURES = ROOT / "tests" / "fixtures" / "offline"
 
 
 def function(properties: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
@@ -74,3 +82,44 @@ def safelambda(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
         text=True,
         check=False,
     )
+
+
+# No AWS identity anywhere: no keys, no profile, no config or credentials file, no instance role.
+NO_CREDENTIALS = {
+    "AWS_CONFIG_FILE": "/nonexistent/aws-config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@contextlib.contextmanager
+def no_network() -> Iterator[list[str]]:
+    """No socket can be made and no AWS credentials can be found while the block runs.
+
+    `socket.socket` and `socket.create_connection` are replaced for the duration (boto3, urllib3
+    and every other client open their connections through them); each attempt is recorded and
+    refused, and the block fails if any was made, even when the caller swallowed the error.
+    urllib3 (under boto3, under aws-sam-translator) binds a socket to `::1` once, when it is
+    first imported, to learn whether the host has IPv6: no traffic, so it is imported first.
+    """
+    import urllib3.util.connection  # noqa: F401  (its import-time IPv6 probe, see above)
+
+    attempts: list[str] = []
+
+    class Refused(socket.socket):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            attempts.append(f"socket.socket{args}")
+            raise OSError("the network is disabled for this test")
+
+    def refuse(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        attempts.append(f"socket.create_connection({address!r})")
+        raise OSError("the network is disabled for this test")
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    with (
+        mock.patch.dict(os.environ, {**environ, **NO_CREDENTIALS}, clear=True),
+        mock.patch.object(socket, "socket", Refused),
+        mock.patch.object(socket, "create_connection", refuse),
+    ):
+        yield attempts
+    assert attempts == [], f"a socket was opened: {attempts}"

@@ -4,18 +4,22 @@ The corpus (aws-samples/serverless-patterns, ../shared/corpus) was written by no
 project. The full run takes about a minute of CPU; `pytest -m "not corpus"` leaves it out of a
 quick local loop, CI always runs it. The numbers are pinned here and in README's "Tested on":
 a change in either is deliberate (a new check, a fixed bug, a tool upgrade).
+
+Each file also goes through `safelambda transform` itself, as a user runs it, with no network
+and no AWS credentials: no crash, and no refusal but those CloudFormation would make too.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import corpus_support as corpus
-from helpers import ROOT, function, template
+from helpers import ROOT, function, no_network, template
 from safelambda import cli
 from safelambda.offline import sam
 
@@ -31,9 +35,41 @@ EXPECTED = {
 }
 
 
+# What `safelambda transform` gives on the same files; README's "Tested on" shows these too.
+TRANSFORMED = "transformed"
+MISSING_INCLUDE = "refused: an `AWS::Include` file the corpus does not hold (`SL020`)"
+REFUSED = {
+    corpus.REJECTED_LOAD: "refused: a mapping key written twice (`SL015`)",
+    corpus.REJECTED_INVALID: "refused: `AWS::Serverless::*` without the SAM transform (`SL005`)",
+}
+EXPECTED_COMMAND = {
+    TRANSFORMED: 340,
+    MISSING_INCLUDE: 13,  # the corpus keeps templates only, not the OpenAPI files they include
+    REFUSED[corpus.REJECTED_LOAD]: 9,
+    REFUSED[corpus.REJECTED_INVALID]: 2,
+}
+CODES = {"SL015": REFUSED[corpus.REJECTED_LOAD], "SL005": REFUSED[corpus.REJECTED_INVALID]}
+
+
 @pytest.fixture(scope="module")
 def runs() -> dict[str, corpus.Run]:
     return corpus.all_runs()
+
+
+@pytest.fixture(scope="module")
+def commands() -> dict[str, corpus.Command]:
+    with no_network():  # the whole run: not one socket, not one credential
+        return {c.name: c for c in map(corpus.transform_command, FILES)}
+
+
+def verdict(command: corpus.Command) -> str:
+    if command.code == 0:
+        return TRANSFORMED
+    missing = re.findall(r"^SL020 .* is missing \(no (.+)\)$", command.stderr, re.M)
+    if missing and command.codes == {"SL020"}:
+        assert not any(Path(m).exists() for m in missing), command.stderr
+        return MISSING_INCLUDE
+    return CODES.get(" ".join(sorted(command.codes)), command.stderr)
 
 
 @needs_corpus
@@ -67,6 +103,31 @@ def test_corpus_rejections_are_the_ones_cloudformation_would_make(
     assert all(r.detail.startswith("SL015 ") for r in loader), [r.detail for r in loader]
     invalid = [r for r in runs.values() if r.outcome == corpus.REJECTED_INVALID]
     assert {r.detail.split()[0] for r in invalid} == {"SL005"}
+
+
+@needs_corpus
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", [str(p.relative_to(corpus.CORPUS)) for p in FILES])
+def test_corpus_template_transforms_with_the_command_or_is_refused_as_cloudformation_would(
+    commands: dict[str, corpus.Command], runs: dict[str, corpus.Run], name: str
+) -> None:
+    command = commands[name]
+    assert "SL999" not in command.stderr and "Traceback" not in command.stderr
+    assert all(line.startswith("SL") for line in command.stderr.splitlines()), command.stderr
+    expected = REFUSED.get(runs[name].outcome, TRANSFORMED)
+    assert verdict(command) in (expected, MISSING_INCLUDE), command.stderr
+
+
+@needs_corpus
+@pytest.mark.corpus
+def test_corpus_command_counts_are_the_documented_ones(
+    commands: dict[str, corpus.Command],
+) -> None:
+    assert dict(Counter(map(verdict, commands.values()))) == EXPECTED_COMMAND
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Tested on", 1)[1].split("\n## ", 1)[0]
+    for outcome, count in EXPECTED_COMMAND.items():
+        assert re.search(rf"^\| {re.escape(outcome)} \| {count} \|$", section, re.M), outcome
 
 
 # -- the harness can fail: each check catches what it is for ---------------------------------
@@ -142,30 +203,6 @@ def test_packaged_points_local_artifacts_at_s3_and_keeps_the_rest() -> None:
         "Location": f"https://s3.amazonaws.com/{corpus.PLACEHOLDER_BUCKET}/a.yaml"
     }
     assert source["Resources"]["Local"]["Properties"] == {"CodeUri": "./src"}  # a copy
-
-
-def test_sar_applications_expand_offline_through_the_stub() -> None:
-    source = {
-        "Transform": sam.SAM_TRANSFORM,
-        "Resources": {
-            "App": {
-                "Type": "AWS::Serverless::Application",
-                "Properties": {
-                    "Location": {
-                        "ApplicationId": "arn:aws:serverlessrepo:us-east-1:1:applications/x",
-                        "SemanticVersion": "1.0.0",
-                    }
-                },
-            }
-        },
-    }
-    calls: list[str] = []
-    with corpus.offline_sar(calls):
-        expanded = sam.expand(source, {}, corpus.REGION, "aws")
-    stack = expanded["Resources"]["App"]
-    assert stack["Type"] == "AWS::CloudFormation::Stack"
-    assert stack["Properties"]["TemplateURL"].endswith("/sar/App.yaml")
-    assert calls == ["App"]
 
 
 def test_placeholder_overrides_fill_only_parameters_without_default() -> None:

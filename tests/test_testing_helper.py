@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from helpers import ROOT, SAMPLES
+from helpers import OFFLINE_FIXTURES, ROOT, SAMPLES
 from safelambda import TransformError
 from safelambda.testing import process
 
@@ -136,3 +136,11 @@ def test_asking_about_something_that_is_not_a_function_fails_clearly() -> None:
     template = process(ARCH / "template.yaml")
     with pytest.raises(AssertionError, match="OrdersQueue is not an AWS::Lambda::Function"):
         template.layers("OrdersQueue")
+
+
+def test_process_reads_included_files_and_reports_the_offline_warnings() -> None:
+    included = process(OFFLINE_FIXTURES / "include" / "template.yaml")
+    included.assert_invoked_through_alias("OrdersFunction")
+    assert "OrdersQueueMapping" in included.template["Resources"]  # from queue.json
+    image = process(OFFLINE_FIXTURES / "image" / "template.yaml")
+    assert [w.split()[0] for w in image.warnings][:2] == ["SL022", "SL022"]

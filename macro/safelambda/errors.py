@@ -39,6 +39,13 @@ CODES: dict[str, str] = {
     "SL017": "A template section (`Parameters`, `Conditions`, `Outputs`, …) is not a mapping.",
     "SL018": "A resource's `Condition` or `DependsOn` has the wrong type.",
     "SL019": "Resources depend on each other in a cycle.",
+    "SL020": "A local `AWS::Include` file is missing, unreadable or not YAML/JSON.",
+    "SL021": "A local `AWS::Include` snippet breaks CloudFormation's rules (not a mapping, a key "
+    "set twice, an include inside, a section it cannot be in).",
+    "SL022": "An image function's `ImageUri` is the tag `sam build` gives it; the offline Version "
+    "hash covers the tag, not the image.",
+    "SL023": "A Serverless Application Repository application became a nested stack with a "
+    "placeholder template URL (offline, nothing is fetched).",
     "SL040": "A function property has the wrong type (a string where Lambda expects a list, …).",
     "SL041": "A function property has a value Lambda does not accept (an architecture, a count).",
     "SL042": "A property on the way to a catalogued integration place has the wrong type.",

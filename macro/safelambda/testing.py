@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .cli import Given, load_template, parameter_values
-from .offline import pipeline
+from .offline import expand_includes, pipeline
 from .references import Invocation, invocations
 from .report import Report
 from .template import FUNCTION, NO_VALUE, Resolver, properties
@@ -41,7 +41,7 @@ class ProcessedTemplate:
 
     @property
     def warnings(self) -> list[str]:
-        return [w.render() for w in self.report.warnings] if self.report else []
+        return [w.render() for w in self.outcome.all_warnings]
 
     def function(self, logical_id: str) -> dict[str, Any]:
         """The function's properties with parameters, conditions and mappings resolved."""
@@ -113,12 +113,18 @@ def process(
 ) -> ProcessedTemplate:
     """Run the template's Transform list offline, as `safelambda transform` does.
 
-    Like the command, it runs SafeLambda last when the template does not list it (pass
-    `add_safelambda=False` to run the list as written), reads the macro's settings from the
-    process environment unless `environ` is given, and `parameters` override the defaults.
+    Like the command, it puts the local `AWS::Include` files in place (relative to the
+    template's folder, or the working directory for a mapping), runs SafeLambda last when the
+    template does not list it (pass `add_safelambda=False` to run the list as written), reads the
+    macro's settings from the process environment unless `environ` is given, and `parameters`
+    override the defaults.
     """
-    source = load_template(os.fspath(template)) if not isinstance(template, Mapping) else template
-    source = dict(source)
+    if isinstance(template, Mapping):
+        source, folder = dict(template), os.getcwd()
+    else:
+        source = dict(load_template(os.fspath(template)))
+        folder = os.path.dirname(os.path.abspath(os.fspath(template)))
+    source = expand_includes(source, folder)
     values = parameter_values(source, dict(parameters or {}), GIVEN)
     settings = dict(os.environ if environ is None else environ)
     options = pipeline.Options(region, account_id, values, settings, macro_name)

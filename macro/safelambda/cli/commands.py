@@ -10,22 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Problem, Severity, TransformError, error
-from ..offline import pipeline, sam
-from ..template import properties
+from ..offline import expand_includes, pipeline
 from . import acknowledge, check, gate, layers, local, plan
 from .files import dump_template, load_template, parameter_values, parse_overrides, write
+from .logs import routed
+from .paths import rebase
 
-# Where plain CloudFormation names a local path that `sam local` and `cloudformation package`
-# read relative to the template's folder (after the SAM expansion, or written by hand).
-LOCAL_PATHS: dict[str, str] = {
-    "AWS::Lambda::Function": "Code",
-    "AWS::Lambda::LayerVersion": "Content",
-    "AWS::ApiGateway::RestApi": "BodyS3Location",
-    "AWS::ApiGatewayV2::Api": "BodyS3Location",
-    "AWS::StepFunctions::StateMachine": "DefinitionS3Location",
-    "AWS::CloudFormation::Stack": "TemplateURL",
-    **sam.LOCAL_PATHS,
-}
 FAILED = {"transform": 1, "plan": 1, "check": 3, "layers": 1}
 
 
@@ -40,10 +30,13 @@ def verbose(args: argparse.Namespace, line: str) -> None:
 
 
 def read(path: str, overrides: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A template and its parameter values (defaults plus overrides)."""
+    """A template with its local `AWS::Include` files in place, and its parameter values
+    (defaults plus overrides)."""
     template = load_template(path)
     if not isinstance(template, dict):
         raise TransformError([error("SL001", f"{path} does not hold a mapping")])
+    folder = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+    template = expand_includes(template, folder)
     return template, parameter_values(template, overrides)
 
 
@@ -56,28 +49,9 @@ def run(args: argparse.Namespace, path: str, overrides: dict[str, str]) -> pipel
     template, values = read(path, overrides)
     outcome = pipeline.run(template, options(args, values), add_macro=True)
     verbose(args, f"{path}: ran {', '.join(outcome.ran) or 'no transform'}")
-    for warning in outcome.result.report.warnings if outcome.result else ():
+    for warning in outcome.all_warnings:
         say(args, warning.render())
     return outcome
-
-
-def rebase(template: dict[str, Any], source: str, output: str | None) -> dict[str, Any]:
-    """Relative local code paths, re-pointed from the source's folder to the output's."""
-    if output in (None, "-") or source == "-":
-        return template
-    here = os.path.dirname(os.path.abspath(source))
-    there = os.path.dirname(os.path.abspath(str(output)))
-    resources = template.get("Resources")
-    if here == there or not isinstance(resources, dict):
-        return template
-    moved = dict(resources)
-    for logical_id, resource in resources.items():
-        key = LOCAL_PATHS.get(str(resource.get("Type"))) if isinstance(resource, dict) else None
-        value = properties(resource).get(key) if key else None
-        if key and isinstance(value, str) and "://" not in value and not os.path.isabs(value):
-            relative = os.path.relpath(os.path.join(here, value), there)
-            moved[logical_id] = {**resource, "Properties": {**properties(resource), key: relative}}
-    return {**template, "Resources": moved}
 
 
 def transform_command(args: argparse.Namespace) -> int:
@@ -99,11 +73,12 @@ def plan_command(args: argparse.Namespace) -> int:
 def _processed(
     args: argparse.Namespace, path: str, template: dict[str, Any], values: dict[str, Any]
 ) -> tuple[check.Processed, tuple[Problem, ...]]:
-    """`check`: the template through the transforms it lists, and only those."""
-    outcome = pipeline.run(template, options(args, values))
+    """`check`: the template (its local includes in place) through the transforms it lists,
+    and only those."""
+    folder = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+    outcome = pipeline.run(expand_includes(template, folder), options(args, values))
     verbose(args, f"{path}: ran {', '.join(outcome.ran) or 'no transform'}")
-    warnings = outcome.result.report.warnings if outcome.result else ()
-    return check.Processed(outcome.output, outcome.options.context), warnings
+    return check.Processed(outcome.output, outcome.options.context), tuple(outcome.all_warnings)
 
 
 def check_command(args: argparse.Namespace) -> int:
@@ -172,7 +147,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def dispatch(args: argparse.Namespace) -> int:
     try:
-        return COMMANDS[args.command](args)
+        with routed(verbose=args.verbose):
+            return COMMANDS[args.command](args)
     except TransformError as failure:
         for problem in failure.problems:
             print(problem.render(), file=sys.stderr)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import sys
@@ -14,51 +13,16 @@ from typing import Any, NamedTuple
 from ..errors import Problem, TransformError, error
 
 
-def _plain(value: Any) -> Any:
-    """Plain dicts and strings: YAML reads `2010-09-09` as a date, CloudFormation as a string."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 def load_template(path: str) -> Any:
     """A template from a file or `-` (stdin), YAML or JSON with CloudFormation short tags."""
-    from ..offline import load_json, load_yaml
+    from ..offline import parse
 
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
     except (OSError, UnicodeDecodeError) as failure:
         reason = getattr(failure, "strerror", None) or "not UTF-8 text"
         raise TransformError([error("SL013", f"cannot read {path}: {reason}")]) from None
-    try:
-        # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
-        data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
-    except TransformError:
-        raise
-    except Exception as failure:  # the loaders raise many types; all mean "not a template"
-        where = "standard input" if path == "-" else path
-        raise TransformError([_unparsable(where, failure)]) from None
-    return _plain(data)
-
-
-def _unparsable(path: str, failure: Exception) -> Problem:
-    """Where the parser stopped (line and column, counted from 1) and why, in its own words."""
-    mark = getattr(failure, "problem_mark", None)  # PyYAML's MarkedYAMLError and subclasses
-    if isinstance(failure, json.JSONDecodeError):
-        place, reason = (failure.lineno, failure.colno), failure.msg
-    elif mark is not None:
-        place = (mark.line + 1, mark.column + 1)
-        parts = (getattr(failure, "context", None), getattr(failure, "problem", None))
-        reason = ", ".join(str(p) for p in parts if p) or type(failure).__name__
-    else:
-        place = None
-        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
-    at = f" at line {place[0]}, column {place[1]}" if place else ""
-    return error("SL013", f"cannot parse {path}{at}: {reason}")
+    return parse(text, path)
 
 
 def dump_template(template: Mapping[str, Any], fmt: str) -> str:

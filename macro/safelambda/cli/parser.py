@@ -28,9 +28,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "expand a template offline, as CloudFormation would at deploy time",
         "Run the template's Transform list in order, offline: AWS::LanguageExtensions (the "
         "parts that need only parameter values), AWS::Serverless-2016-10-31 (aws-sam-translator,"
-        " the 'sam' extra), then SafeLambda. The result is plain CloudFormation that `sam local "
-        "invoke -t` and `sam local start-api -t` run: local CodeUri/ContentUri/DefinitionUri "
-        "paths come out as the local `Code`/`Content`/`...S3Location` paths SAM CLI reads.",
+        " the 'sam' extra), then SafeLambda, after what SAM CLI and CloudFormation do first: "
+        "local AWS::Include files inserted, a missing CodeUri read as the template's folder, an "
+        "image function's tag from its Metadata, Serverless Application Repository apps as "
+        "nested stacks with a placeholder URL; no AWS call. The result is plain CloudFormation "
+        "that `sam local invoke -t` and `sam local start-api -t` run: local paths come out as "
+        "the `Code`/`Content`/`...S3Location` paths SAM CLI reads, re-pointed with -o.",
         """examples:
   safelambda transform template.yaml -o .safelambda.yaml && sam local invoke -t .safelambda.yaml
   safelambda transform template.yaml --parameter-overrides Stage=prod --format json
@@ -147,9 +150,14 @@ def _common(sub: argparse.ArgumentParser) -> None:
         help="the name SafeLambda is installed under (default SafeLambda)",
     )
     loudness = sub.add_mutually_exclusive_group()
-    loudness.add_argument("-q", "--quiet", action="store_true", help="print no warnings")
     loudness.add_argument(
-        "-v", "--verbose", action="store_true", help="also say which transforms ran"
+        "-q", "--quiet", action="store_true", help="print nothing but errors on stderr"
+    )
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also say which transforms ran and show what other libraries logged",
     )
 
 

@@ -2,11 +2,13 @@
 
 cfn-flip (like PyYAML and `json.loads`) silently keeps the last of two equal keys, so the value
 the author meant may be the one dropped; CloudFormation rejects such a template outright. Only
-`cli.py` uses this module: the macro receives JSON that CloudFormation has already parsed.
+the command line and `include` use this module: the macro receives JSON that CloudFormation has
+already parsed.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -135,3 +137,44 @@ def load_json(text: str) -> Any:
             for name in dict.fromkeys(repeated)
         )
     return data
+
+
+def plain(value: Any) -> Any:
+    """Plain dicts and strings: YAML reads `2010-09-09` as a date, CloudFormation as a string."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def parse(text: str, name: str) -> Any:
+    """A template (or snippet) from its text: JSON when it opens with `{`, else YAML with
+    CloudFormation's short tags. A text that is neither is `SL013`, naming `name`."""
+    try:
+        # cfn_flip.load would hide a YAML error behind the JSON decoder's; report the real one.
+        data = load_json(text) if text.lstrip().startswith("{") else load_yaml(text)
+    except TransformError:
+        raise
+    except Exception as failure:  # the loaders raise many types; all mean "not a template"
+        where = "standard input" if name == "-" else name
+        raise TransformError([_unparsable(where, failure)]) from None
+    return plain(data)
+
+
+def _unparsable(path: str, failure: Exception) -> Problem:
+    """Where the parser stopped (line and column, counted from 1) and why, in its own words."""
+    mark = getattr(failure, "problem_mark", None)  # PyYAML's MarkedYAMLError and subclasses
+    if isinstance(failure, json.JSONDecodeError):
+        place, reason = (failure.lineno, failure.colno), failure.msg
+    elif mark is not None:
+        place = (mark.line + 1, mark.column + 1)
+        parts = (getattr(failure, "context", None), getattr(failure, "problem", None))
+        reason = ", ".join(str(p) for p in parts if p) or type(failure).__name__
+    else:
+        place = None
+        reason = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+    at = f" at line {place[0]}, column {place[1]}" if place else ""
+    return error("SL013", f"cannot parse {path}{at}: {reason}")

@@ -2,8 +2,10 @@
 
 `AWS::LanguageExtensions` (the part that needs only parameter values, `language.py`),
 `AWS::Serverless-2016-10-31` (aws-sam-translator, `sam.py`) and SafeLambda itself run here; any
-other transform (a custom macro, `AWS::Include`) needs the cloud and is an error (`SL401`), never
-silently skipped. Pure apart from the translator's region variable: no files, no network.
+other transform in the list (a custom macro, a template-level `AWS::Include`) needs the cloud and
+is an error (`SL401`), never silently skipped. Local `Fn::Transform` includes are inserted before
+this runs (`include.py`: it reads files). Pure apart from the translator's region variable: no
+files, no network.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import TransformError, error
+from ..errors import Problem, TransformError, error
 from ..template import DeployContext, partition_of
 from ..transform import Result, transform
 from . import language, sam
@@ -46,18 +48,24 @@ class Outcome:
     ran: list[str] = field(default_factory=list)
     macro_input: dict[str, Any] | None = None  # the fragment SafeLambda receives
     result: Result | None = None  # what SafeLambda made of it
+    warnings: list[Problem] = field(default_factory=list)  # the transforms' before SafeLambda's
+
+    @property
+    def all_warnings(self) -> list[Problem]:
+        """Every warning of the run: the offline transforms', then SafeLambda's report."""
+        return self.warnings + list(self.result.report.warnings if self.result else ())
 
 
-Stage = Callable[[dict[str, Any], Options], dict[str, Any]]
+Stage = Callable[[dict[str, Any], Options], tuple[dict[str, Any], list[Problem]]]
 
 
-def _language(template: dict[str, Any], options: Options) -> dict[str, Any]:
-    return language.expand(template, options.context)
+def _language(template: dict[str, Any], options: Options) -> tuple[dict[str, Any], list[Problem]]:
+    return language.expand(template, options.context), []
 
 
-def _sam(template: dict[str, Any], options: Options) -> dict[str, Any]:
+def _sam(template: dict[str, Any], options: Options) -> tuple[dict[str, Any], list[Problem]]:
     partition, _ = partition_of(options.region)
-    return sam.expand(template, options.parameters, options.region, partition)
+    return sam.translate(template, options.parameters, options.region, partition)
 
 
 STAGES: dict[str, Stage] = {language.NAME: _language, sam.SAM_TRANSFORM: _sam}
@@ -100,7 +108,8 @@ def run(template: dict[str, Any], options: Options, *, add_macro: bool = False) 
         if name == options.macro_name:
             current = _macro(current, parameters, options, outcome)
         else:
-            current = STAGES[name](current, options)
+            current, warnings = STAGES[name](current, options)
+            outcome.warnings += warnings
         outcome.ran.append(name)
     outcome.output = {k: v for k, v in current.items() if k != "Transform"}
     return outcome

@@ -4,38 +4,26 @@
 then SafeLambda, to give users the template CloudFormation would deploy. The translator is an
 optional dependency (`pip install 'safelambda[sam]'`) and is imported only here, only when needed.
 
-The translator accepts only S3 locations for code and definitions, while a template under
-development names local folders (`CodeUri: src/`). Like `sam validate`, local paths are swapped
-for placeholders before the translator runs; unlike it, they are put back afterwards, as the plain
-string (`Code: src/`) that `sam local`, `sam build` and `aws cloudformation package` read for
-`AWS::Lambda::Function` (and likewise `Content`, `BodyS3Location`, `DefinitionS3Location`).
+Before it runs, the template gets what SAM CLI fills in (`local`: a missing `CodeUri`, a local
+image's tag, local paths swapped for S3 placeholders and put back afterwards). The translator is
+then cut off from every service it could call: managed policies come from the map it ships, the
+Serverless Application Repository is answered offline (`sar`), the region is given rather than
+looked up, and its metrics go to its own do-nothing publisher. What it logs goes through Python's
+logging, which the command line routes (`-q` silences it).
 """
 
 from __future__ import annotations
 
-import copy
-import logging
+import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
-from ..errors import TransformError, error
+from ..errors import Problem, TransformError, error
+from . import local, sar
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
-
-# Where a SAM template may name a local file or folder: resource type (or Globals section) ->
-# property. The set `sam validate` swaps too (aws-sam-cli sam_template_validator.py).
-LOCAL_PATHS: dict[str, str] = {
-    "AWS::Serverless::Function": "CodeUri",
-    "AWS::Serverless::LayerVersion": "ContentUri",
-    "AWS::Serverless::Api": "DefinitionUri",
-    "AWS::Serverless::HttpApi": "DefinitionUri",
-    "AWS::Serverless::StateMachine": "DefinitionUri",
-}
-GLOBAL_PATHS: dict[str, str] = {"Function": "CodeUri", "Api": "DefinitionUri"}
-PLACEHOLDER_BUCKET = "safelambda-local-path"
-# How the translator spells an S3 location it made from an `s3://` URI, per target property.
-_S3_SHAPES = (("S3Bucket", "S3Key"), ("Bucket", "Key"))
 
 
 class _BundledPolicies:
@@ -58,54 +46,6 @@ def transforms_of(template: Mapping[str, Any]) -> list[Any]:
     return listed if isinstance(listed, list) else [listed]
 
 
-def _is_local(value: Any) -> bool:
-    return isinstance(value, str) and bool(value) and not value.startswith("s3://")
-
-
-def _path_holders(template: dict[str, Any]) -> list[tuple[Any, str]]:
-    """(properties mapping, key) for every place SAM reads a code or definition location."""
-    holders: list[tuple[Any, str]] = []
-    globals_ = template.get("Globals")
-    if isinstance(globals_, dict):
-        holders += [(globals_.get(section), key) for section, key in GLOBAL_PATHS.items()]
-    resources = template.get("Resources")
-    for resource in resources.values() if isinstance(resources, dict) else ():
-        if isinstance(resource, dict) and resource.get("Type") in LOCAL_PATHS:
-            holders.append((resource.get("Properties"), LOCAL_PATHS[resource["Type"]]))
-    return holders
-
-
-def swap_local_paths(template: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """A copy with each local path replaced by `s3://<placeholder>/<index>`, and the paths."""
-    swapped = copy.deepcopy(template)
-    paths: list[str] = []
-    for properties, key in _path_holders(swapped):
-        if isinstance(properties, dict) and _is_local(properties.get(key)):
-            paths.append(properties[key])
-            properties[key] = f"s3://{PLACEHOLDER_BUCKET}/{len(paths) - 1}"
-    return swapped, paths
-
-
-def restore_local_paths(value: Any, paths: list[str]) -> Any:
-    """`value` with every placeholder location the translator made turned back into its path."""
-    if isinstance(value, list):
-        return [restore_local_paths(item, paths) for item in value]
-    if isinstance(value, str) and value.startswith(f"s3://{PLACEHOLDER_BUCKET}/"):
-        return _path_at(value.rsplit("/", 1)[1], paths, value)
-    if not isinstance(value, dict):
-        return value
-    for bucket, key in _S3_SHAPES:
-        if value.get(bucket) == PLACEHOLDER_BUCKET and set(value) == {bucket, key}:
-            return _path_at(value[key], paths, value)
-    return {k: restore_local_paths(v, paths) for k, v in value.items()}
-
-
-def _path_at(index: Any, paths: list[str], value: Any) -> Any:
-    if isinstance(index, str) and index.isdigit() and int(index) < len(paths):
-        return paths[int(index)]
-    return value
-
-
 def redact(message: str, template: Mapping[str, Any], values: Mapping[str, Any]) -> str:
     """`message` without the values of NoEcho parameters: SAM quotes resolved values in errors."""
     declared = template.get("Parameters")
@@ -118,35 +58,93 @@ def redact(message: str, template: Mapping[str, Any], values: Mapping[str, Any])
     return message
 
 
-def expand(
-    template: dict[str, Any], parameter_values: Mapping[str, Any], region: str, partition: str
+class _Region:
+    """The one thing the translator reads from a boto3 session: the deploy's region."""
+
+    def __init__(self, region: str) -> None:
+        self.region_name = region
+
+
+@contextmanager
+def _region(region: str) -> Iterator[None]:
+    # The translator's region check (RegionConfiguration) asks boto3, which reads this variable.
+    previous = os.environ.get("AWS_DEFAULT_REGION")
+    os.environ["AWS_DEFAULT_REGION"] = region
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["AWS_DEFAULT_REGION"]
+        else:
+            os.environ["AWS_DEFAULT_REGION"] = previous
+
+
+def _missing() -> TransformError:
+    return TransformError(
+        [
+            error(
+                "SL014",
+                "expanding SAM offline needs aws-sam-translator: pip install 'safelambda[sam]'",
+                None,
+                "Transform",
+            )
+        ]
+    )
+
+
+def _translate(
+    template: dict[str, Any], values: Mapping[str, Any], region: str, partition: str
 ) -> dict[str, Any]:
-    """The template as `AWS::Serverless-2016-10-31` would hand it to the next transform."""
+    """aws-sam-translator's `transform()`, with every network path replaced by a local answer."""
+    from samtranslator.metrics.method_decorator import MetricsMethodWrapperSingleton
+    from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
+    from samtranslator.parser.parser import Parser
+    from samtranslator.plugins.application.serverless_app_plugin import ServerlessAppPlugin
+    from samtranslator.sdk.parameter import SamParameterValues
+    from samtranslator.translator.translator import Translator
+    from samtranslator.utils.py27hash_fix import (
+        to_py27_compatible_template,
+        undo_mark_unicode_str_in_template,
+    )
+
+    session: Any = _Region(region)
+    given = dict(values)
+    # The plugin resolves `Ref`s in ApplicationId as the translator would (defaults, pseudo).
+    parameters = SamParameterValues(dict(given))
+    parameters.add_default_parameter_values(template)
+    parameters.add_pseudo_parameter_values(session)
+    repository = ServerlessAppPlugin(
+        sar_client=sar.Repository(), parameters=parameters.parameter_values
+    )
+    metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())
+    previous = MetricsMethodWrapperSingleton.get_instance()
+    policies = functools.cache(_BundledPolicies(partition).load)
+    to_py27_compatible_template(template, given)
+    translator = Translator(None, Parser(), [repository], boto_session=session, metrics=metrics)
+    try:
+        translated: dict[str, Any] = translator.translate(
+            template, given, get_managed_policy_map=policies
+        )
+    finally:
+        metrics.publish()  # to nowhere; unpublished metrics would be logged at exit
+        MetricsMethodWrapperSingleton.set_instance(previous)
+    return dict(undo_mark_unicode_str_in_template(translated))
+
+
+def translate(
+    template: dict[str, Any], parameter_values: Mapping[str, Any], region: str, partition: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The template as `AWS::Serverless-2016-10-31` would hand it to the next transform, and
+    the warnings of the offline stand-ins (image tags, placeholder applications)."""
     try:
         from samtranslator.model.exceptions import InvalidDocumentException
-        from samtranslator.translator.transform import transform as sam_transform
     except ImportError:
-        raise TransformError(
-            [
-                error(
-                    "SL014",
-                    "expanding SAM offline needs aws-sam-translator: pip install 'safelambda[sam]'",
-                    None,
-                    "Transform",
-                )
-            ]
-        ) from None
-    # Each translation records metrics it never publishes offline; when a second translation
-    # (`check --previous`) frees the first, the translator logs "There are unpublished metrics"
-    # on stderr. Offline there is nowhere to publish them.
-    logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
-    swapped, paths = swap_local_paths(template)
-    previous = os.environ.get("AWS_DEFAULT_REGION")
-    os.environ["AWS_DEFAULT_REGION"] = region  # the translator reads the region from here
+        raise _missing() from None
+    prepared, notes = local.filled(template)
+    swapped, paths = local.swap_local_paths(prepared)
     try:
-        expanded: dict[str, Any] = sam_transform(
-            swapped, dict(parameter_values), _BundledPolicies(partition)
-        )
+        with _region(region):
+            expanded = _translate(swapped, parameter_values, region, partition)
     except InvalidDocumentException as failure:
         raise TransformError(
             [
@@ -160,10 +158,12 @@ def expand(
                 for cause in failure.causes
             ]
         ) from None
-    finally:
-        if previous is None:
-            del os.environ["AWS_DEFAULT_REGION"]
-        else:
-            os.environ["AWS_DEFAULT_REGION"] = previous
-    restored: dict[str, Any] = restore_local_paths(expanded, paths)
-    return restored
+    restored: dict[str, Any] = local.restore_local_paths(expanded, paths)
+    return restored, notes + sar.placeholders(restored)
+
+
+def expand(
+    template: dict[str, Any], parameter_values: Mapping[str, Any], region: str, partition: str
+) -> dict[str, Any]:
+    """`translate` without its warnings."""
+    return translate(template, parameter_values, region, partition)[0]
