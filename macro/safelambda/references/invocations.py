@@ -41,6 +41,7 @@ class Invocation(NamedTuple):
     function: str
     target: str  # the function itself, or the Alias or Version it names
     qualified: bool
+    location: Path = ()  # `path` as keys and indexes, for tools that point into the template
 
     @property
     def place(self) -> str:
@@ -60,8 +61,12 @@ def owners(resources: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def invocations(template: dict[str, Any]) -> list[Invocation]:
-    """Every catalogued invocation of a function of `template`, in document order."""
+def invocations(template: dict[str, Any], actions: frozenset[str] = INVOKING) -> list[Invocation]:
+    """Every catalogued invocation of a function of `template`, in document order.
+
+    `actions` picks other catalogue rows instead: `{"PERMISSION"}` gives the functions, aliases
+    and versions each permission names (the cfn-lint rules compare them with the invocations).
+    """
     resources = template.get("Resources")
     resources = resources if isinstance(resources, dict) else {}
     owned = owners(resources)
@@ -71,7 +76,7 @@ def invocations(template: dict[str, Any]) -> list[Invocation]:
             continue
         props = properties(resource)
         for entry in catalog.entries_for(resource["Type"]):
-            if entry.action not in INVOKING:
+            if entry.action not in actions:
                 continue
             pinned = _qualifier_set(props, entry)
             for path, value in catalog.expand(props, entry.path):
@@ -85,6 +90,7 @@ def invocations(template: dict[str, Any]) -> list[Invocation]:
                                 owned[name],
                                 name,
                                 qualified or pinned or not direct,
+                                where,
                             )
                         )
     return found
