@@ -6,9 +6,10 @@ rewrite them, `invocations` finds the unqualified ones for `check` and the tests
 from .invocations import Invocation, invocations, unqualified
 from .permissions import granted_service
 from .references import run
-from .usage import matches, services_of
+from .usage import ANY, matches, services_of
 
 __all__ = [
+    "ANY",
     "Invocation",
     "granted_service",
     "invocations",
