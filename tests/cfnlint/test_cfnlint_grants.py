@@ -1,0 +1,171 @@
+"""E9306 (an alias invoked where only the function is granted) and W9401 (not processed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint_support import lint_file
+
+from helpers import function, template
+from safelambda import cli
+from safelambda.cfnlint import FOLDER
+
+VERSION = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}}}
+ALIAS = {
+    "Type": "AWS::Lambda::Alias",
+    "Properties": {
+        "FunctionName": {"Ref": "Fn"},
+        "FunctionVersion": {"Fn::GetAtt": ["FnVersion", "Version"]},
+        "Name": "live",
+    },
+}
+TOPIC = {"Type": "AWS::SNS::Topic"}
+
+
+def subscription(endpoint: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::SNS::Subscription",
+        "Properties": {"Protocol": "lambda", "TopicArn": {"Ref": "Topic"}, "Endpoint": endpoint},
+    }
+
+
+def permission(target: Any, principal: Any = "sns.amazonaws.com") -> dict[str, Any]:
+    return {
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "FunctionName": target,
+            "Action": "lambda:InvokeFunction",
+            "Principal": principal,
+            "SourceArn": {"Ref": "Topic"},
+        },
+    }
+
+
+def mapping(target: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::Lambda::EventSourceMapping",
+        "Properties": {"FunctionName": target, "EventSourceArn": {"Fn::GetAtt": ["Q", "Arn"]}},
+    }
+
+
+def lint(tmp_path: Path, doc: dict[str, Any]) -> list[tuple[str, str, str]]:
+    hits = lint_file(tmp_path, cli.dump_template(doc, "yaml"))
+    return [(h.rule, h.path, h.message.split()[0]) for h in hits if h.rule != "W9411"]
+
+
+BASE = {"Fn": function(), "FnVersion": VERSION, "FnAlias": ALIAS, "Topic": TOPIC}
+ON_ALIAS = {"Ref": "FnAlias"}
+BARE = {"Fn::GetAtt": ["Fn", "Arn"]}
+SUBSCRIBED = ("E9306", "Resources/Sub/Properties/Endpoint", "SL306")
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        pytest.param(
+            {"Sub": subscription(ON_ALIAS), "P": permission(BARE)}, [SUBSCRIBED], id="bare"
+        ),
+        pytest.param(
+            {"Sub": subscription(ON_ALIAS), "P": permission(BARE), "A": permission(ON_ALIAS)},
+            [],
+            id="alias-granted-too",
+        ),
+        pytest.param(
+            {"Sub": subscription(ON_ALIAS), "P": permission({"Fn::Sub": "${Fn.Arn}:live"})},
+            [],
+            id="qualified-in-a-string",
+        ),
+        pytest.param(
+            {"Sub": subscription(ON_ALIAS), "P": permission(BARE, "123456789012")},
+            [],
+            id="account-principal",
+        ),
+        pytest.param(
+            {"Sub": subscription(ON_ALIAS), "P": permission(BARE, "s3.amazonaws.com")},
+            [],
+            id="other-service",
+        ),
+        pytest.param(
+            {"Sub": subscription(ON_ALIAS), "P": permission({"Ref": "FnVersion"})},
+            [],
+            id="version-granted-alias-invoked-no-bare-grant",
+        ),
+        pytest.param(
+            {"Sub": subscription({"Ref": "FnVersion"}), "P": permission(BARE)},
+            [("E9306", "Resources/Sub/Properties/Endpoint", "SL306")],
+            id="version",
+        ),
+        pytest.param(
+            {"Q": {"Type": "AWS::SQS::Queue"}, "M": mapping(ON_ALIAS), "P": permission(BARE)},
+            [],
+            id="role-based-mapping",
+        ),
+    ],
+)
+def test_an_alias_invoked_where_only_the_function_is_granted(
+    tmp_path: Path, resources: dict[str, Any], expected: list[tuple[str, str, str]]
+) -> None:
+    assert lint(tmp_path, template(**BASE, **resources)) == expected
+
+
+def test_the_macro_moves_the_permission_so_a_template_listing_it_is_not_flagged(
+    tmp_path: Path,
+) -> None:
+    doc = template(**BASE, Sub=subscription(ON_ALIAS), P=permission(BARE))
+    assert lint(tmp_path, doc) == [SUBSCRIBED]
+    assert lint(tmp_path, {"Transform": "SafeLambda", **doc}) == []
+
+
+def test_the_message_names_the_alias_the_service_and_the_permission(tmp_path: Path) -> None:
+    doc = template(**BASE, Sub=subscription(ON_ALIAS), P=permission(BARE))
+    (hit,) = [h for h in lint_file(tmp_path, cli.dump_template(doc, "yaml")) if h.rule == "E9306"]
+    assert hit.message == (
+        "SL306 Sub.Properties.Endpoint: invokes FnAlias of Fn through sns, but the template "
+        "grants sns the unqualified function only (P): a permission covers only the ARN it "
+        "names, so every call is refused; grant FnAlias too"
+    )
+
+
+# -- W9401, and the macro's name -------------------------------------------------------------
+
+UNPROTECTED = template(Fn=function(), Topic=TOPIC, Sub=subscription(BARE))
+
+
+@pytest.mark.parametrize(
+    ("transform", "expected"),
+    [
+        pytest.param(
+            "AWS::Include",
+            [("W9401", "Transform", "SL401"), ("W9411", "Resources/Sub/Properties/Endpoint")],
+            id="another-transform-the-rules-check-as-written",
+        ),
+        pytest.param(
+            "MySafeLambda",
+            [("W9401", "Transform", "SL401"), ("W9411", "Resources/Sub/Properties/Endpoint")],
+            id="safelambda-under-another-name-unconfigured",
+        ),
+        pytest.param("SafeLambda", [], id="safelambda"),
+    ],
+)
+def test_what_cannot_be_processed_offline_is_said(
+    tmp_path: Path, transform: str, expected: list[tuple[str, ...]]
+) -> None:
+    hits = lint_file(tmp_path, cli.dump_template({"Transform": transform, **UNPROTECTED}, "yaml"))
+    found = [(h.rule, h.path, h.message.split()[0]) for h in hits]
+    assert [f if f[0] == "W9401" else f[:2] for f in found] == expected
+
+
+def test_macro_name_is_configured_per_rule(tmp_path: Path) -> None:
+    """`--configure-rule W9411:macro_name=MySafeLambda`, as cfn-lint's command line takes it."""
+    from cfnlint.api import ManualArgs
+    from cfnlint.api import lint_file as cfn_lint_file
+
+    path = tmp_path / "template.yaml"
+    path.write_text(cli.dump_template({"Transform": "MySafeLambda", **UNPROTECTED}, "yaml"))
+    named = {rule: {"macro_name": "MySafeLambda"} for rule in ("W9411", "W9401")}
+    for configured, expected in (({}, ["W9401", "W9411"]), (named, [])):
+        config = ManualArgs(append_rules=[FOLDER], configure_rules=configured)
+        found = sorted(m.rule.id for m in cfn_lint_file(path, config) if m.rule.id[1] == "9")
+        assert found == expected
