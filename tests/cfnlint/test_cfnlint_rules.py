@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from cfnlint_support import OURS, Hit, lint_file, lint_path, lint_text
 
-from helpers import SAMPLES
+from helpers import ROOT, SAMPLES
 from safelambda import cli
 from safelambda.cfnlint import FOLDER
 
@@ -84,17 +85,38 @@ def test_python_m_prints_the_folder_cfn_lint_loads() -> None:
     assert (Path(FOLDER) / "latest.py").is_file()
 
 
-def test_cfn_lint_command_reports_the_unqualified_integrations_of_unprotected() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "safelambda.cfnlint", "lint", str(ARCH / "unprotected.yaml")],
+def _shell(command: str) -> subprocess.CompletedProcess[str]:
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "PATH": path},
     )
+
+
+RULES = '"$(python -m safelambda.cfnlint)"'
+UNPROTECTED = "samples/arch-switch/unprotected.yaml"
+
+
+def test_the_readme_command_reports_the_unqualified_integrations_of_unprotected() -> None:
+    command = f"cfn-lint --append-rules={RULES} {UNPROTECTED}"
+    assert command in (ROOT / "README.md").read_text()
+    result = _shell(command)
     lines = [line for line in result.stdout.splitlines() if line.startswith("W9411 ")]
-    assert len(lines) == 2
-    assert "unprotected.yaml:52:7" in result.stdout  # OrdersQueueMapping's FunctionName
+    assert len(lines) == 2, result.stdout + result.stderr
+    assert f"{UNPROTECTED}:52:7" in result.stdout  # OrdersQueueMapping's FunctionName
     assert result.returncode == 4  # cfn-lint: warnings only
+    assert _shell(f"cfn-lint --append-rules {RULES} -- {UNPROTECTED}").stdout == result.stdout
+
+
+def test_append_rules_with_a_space_takes_the_template_for_a_rules_folder() -> None:
+    """Why the README writes `--append-rules=`: the option is `nargs="+"` in cfn-lint 1.58."""
+    result = _shell(f"cfn-lint --append-rules {RULES} {UNPROTECTED}")
+    assert result.returncode != 0
+    assert "Tried to append rules" in result.stdout + result.stderr
 
 
 # -- how cfn-lint 1.58 hands a template to the rules ---------------------------------------
