@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cfnlint_support import OURS, Hit, lint_file, lint_path, lint_text
+from cfnlint_support import OURS, lint_file, lint_path, lint_text, places
 
 from helpers import ROOT, SAMPLES
 from safelambda import cli
@@ -32,15 +32,6 @@ def check_places(path: Path) -> list[str]:
     )
     findings = json.loads(result.stdout)["Findings"]
     return [f"{f['Resource']}.{f['Path']}" for f in findings if f["Code"] == "SL411"]
-
-
-def places(hits: list[Hit]) -> list[str]:
-    """The Resource.Path each W9411 message names."""
-    return [
-        re.match(r"SL411 (.+?)(?: \(which [^)]* makes\))?: invokes ", h.message).group(1)
-        for h in hits
-        if h.rule == "W9411"
-    ]
 
 
 # -- loading -----------------------------------------------------------------------------
