@@ -219,6 +219,16 @@ def test_sam_events_point_at_the_event_that_makes_the_integration(tmp_path: Path
     assert places(lint_text(text)) == places(hits)  # stdin: cfn-lint's copy, Globals merged
 
 
+def test_resources_of_a_foreach_point_at_the_loop_body_cfn_lint_expanded() -> None:
+    path = Path(__file__).with_name("foreach.yaml")
+    hits = lint_path(path)
+    assert [(h.path, h.line) for h in hits] == [
+        ("Resources/MappingA/Properties/FunctionName", 19),
+        ("Resources/MappingB/Properties/FunctionName", 19),
+    ]
+    assert places(hits) == check_places(path)
+
+
 # -- layers ------------------------------------------------------------------------------
 
 FUNCTION = """

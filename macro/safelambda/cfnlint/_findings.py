@@ -25,7 +25,7 @@ from ..references import (
 )
 from ..template import Resolver, properties
 from . import _paths
-from ._analysis import MACRO, SERVERLESS_FUNCTION, Analysis, analysis
+from ._analysis import FUNCTION_TYPES, MACRO, Analysis, analysis
 from ._paths import LintPath
 
 Finding = tuple[LintPath, str]
@@ -172,10 +172,15 @@ def layers(found: Analysis) -> list[Finding]:
         for p in _layer_problems(found)
         if LAYER_RULES.get(p.code) == "E9206"
         and not (found.macro and p.code == "SL206")
-        and (found.macro or (str(p.path).startswith("Properties.Layers")))
+        and _deployed(found, p)
         and (p.resource, p.path) not in flagged
     ]
     return [_layer_finding(found, p) for p in families + kept]
+
+
+def _deployed(found: Analysis, problem: Problem) -> bool:
+    """Without the macro only `Layers` reaches Lambda: `Metadata.SafeLambda` means nothing."""
+    return found.macro or str(problem.path).startswith("Properties.Layers")
 
 
 def layer_names(found: Analysis) -> list[Finding]:
@@ -183,8 +188,7 @@ def layer_names(found: Analysis) -> list[Finding]:
     return [
         _layer_finding(found, p)
         for p in _layer_problems(found)
-        if LAYER_RULES.get(p.code) == "W9207"
-        and (found.macro or str(p.path).startswith("Properties.Layers"))
+        if LAYER_RULES.get(p.code) == "W9207" and _deployed(found, p)
     ]
 
 
@@ -192,10 +196,7 @@ def _families_without_macro(found: Analysis) -> list[Problem]:
     """`safelambda:` names in `Layers` of a template that does not list the macro."""
     problems = []
     for logical_id, resource in _paths.resources_of(found.located).items():
-        if not isinstance(resource, dict) or resource.get("Type") not in (
-            "AWS::Lambda::Function",
-            SERVERLESS_FUNCTION,
-        ):
+        if not isinstance(resource, dict) or resource.get("Type") not in FUNCTION_TYPES:
             continue
         written = properties(resource).get("Layers")
         for index, layer in enumerate(written if isinstance(written, list) else []):
