@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ ALIAS = {
     },
 }
 TOPIC = {"Type": "AWS::SNS::Topic"}
+SAM = "AWS::Serverless-2016-10-31"
 
 
 def subscription(endpoint: Any) -> dict[str, Any]:
@@ -169,3 +172,23 @@ def test_macro_name_is_configured_per_rule(tmp_path: Path) -> None:
         config = ManualArgs(append_rules=[FOLDER], configure_rules=configured)
         found = sorted(m.rule.id for m in cfn_lint_file(path, config) if m.rule.id[1] == "9")
         assert found == expected
+
+
+def test_without_the_sam_translator_w9401_says_what_to_install(tmp_path: Path) -> None:
+    """cfn-lint does not need aws-sam-translator; a SAM template then cannot be expanded."""
+    path = tmp_path / "template.yaml"
+    path.write_text(cli.dump_template({"Transform": SAM, **UNPROTECTED}, "yaml"))
+    code = (
+        "import sys; sys.modules['samtranslator'] = None\n"  # as if it were not installed
+        "from pathlib import Path\n"
+        "from cfnlint.api import ManualArgs, lint_file\n"
+        f"for m in lint_file(Path({str(path)!r}), ManualArgs(append_rules=[{FOLDER!r}])):\n"
+        "    print(m.rule.id, '/'.join(map(str, m.path)), m.message)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    lines = run.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "W9401 Transform SL014 Transform",
+        "W9411 Resources/Sub/Properties/Endpoint SL411 Sub.Properties.Endpoint",  # as written
+    ], run.stderr
+    assert "pip install 'safelambda[sam]'" in lines[0]
