@@ -24,6 +24,8 @@ GOLDEN = {
     "arch-switch/template.yaml": {"OrdersFunction": "OrdersFunctionVersioned52669a06"},
     "arch-switch/unprotected.yaml": {"OrdersFunction": "OrdersFunctionVersioned52669a06"},
     "cdk-app/template.json": {"Handler886CB40B": "Handler886CB40BVersion61b20985ad"},
+    # The x86 extension the macro swaps for the arm64 one: the Version of the right template.
+    "arch-switch/wrong-layer.yaml": {"OrdersFunction": "OrdersFunctionVersioned52669a06"},
     "pytest-helper/app.yaml": {"OrdersFunction": "OrdersFunctionVersione6a2f3837d"},
     "sam-app/template.yaml": {
         "ApiFunction": "ApiFunctionVersion52f4afbcdf",

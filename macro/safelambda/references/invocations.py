@@ -42,6 +42,7 @@ class Invocation(NamedTuple):
     target: str  # the function itself, or the Alias or Version it names
     qualified: bool
     action: str = ""  # the catalog row's action (REPORT: SafeLambda leaves the place as it is)
+    location: Path = ()  # `path` as keys and indexes, for tools that point into the template
 
     @property
     def place(self) -> str:
@@ -61,8 +62,12 @@ def owners(resources: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def invocations(template: dict[str, Any]) -> list[Invocation]:
-    """Every catalogued invocation of a function of `template`, in document order."""
+def invocations(template: dict[str, Any], actions: frozenset[str] = INVOKING) -> list[Invocation]:
+    """Every catalogued invocation of a function of `template`, in document order.
+
+    `actions` picks other catalogue rows instead: `{"PERMISSION"}` gives the functions, aliases
+    and versions each permission names (the cfn-lint rules compare them with the invocations).
+    """
     resources = template.get("Resources")
     resources = resources if isinstance(resources, dict) else {}
     owned = owners(resources)
@@ -72,7 +77,7 @@ def invocations(template: dict[str, Any]) -> list[Invocation]:
             continue
         props = properties(resource)
         for entry in catalog.entries_for(resource["Type"]):
-            if entry.action not in INVOKING:
+            if entry.action not in actions:
                 continue
             pinned = _qualifier_set(props, entry)
             for path, value in catalog.expand(props, entry.path):
@@ -87,6 +92,7 @@ def invocations(template: dict[str, Any]) -> list[Invocation]:
                                 name,
                                 qualified or pinned or not direct,
                                 entry.action,
+                                where,
                             )
                         )
     return found

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Problem, error, warning
-from ..template import properties, retarget
+from ..template import Resolver, properties, retarget
 from ..work import Rewrite, Work
 from .place import Context, Place
 from .usage import URL, principal_service
@@ -122,12 +122,16 @@ def _kept_warning(resource_id: str, sibling_id: str, keep: list[str], who: str) 
 
 
 def _service(work: Work, resource: dict[str, Any]) -> str | None:
+    return granted_service(work.resolver, resource)
+
+
+def granted_service(resolver: Resolver, resource: dict[str, Any]) -> str | None:
     """The service principal a permission grants; None for accounts, `*` and unknowns."""
-    if resource["Type"] != PERMISSION:
+    if resource.get("Type") != PERMISSION:
         return None  # AWS::Lambda::ResourcePolicy: statements may name any principal
     props = properties(resource)
-    action = work.resolver.resolve(props.get("Action"))
-    via_url = work.resolver.resolve(props.get("InvokedViaFunctionUrl")) in (True, "true")
+    action = resolver.resolve(props.get("Action"))
+    via_url = resolver.resolve(props.get("InvokedViaFunctionUrl")) in (True, "true")
     if (isinstance(action, str) and action.lower() == "lambda:invokefunctionurl") or via_url:
         return URL
-    return principal_service(work.resolver.resolve(props.get("Principal")))
+    return principal_service(resolver.resolve(props.get("Principal")))
