@@ -113,8 +113,9 @@ class Work:
         self.replaced: dict[str, str] = {}
         self.orderings: list[tuple[str, str]] = []
         self.windows: list[tuple[str, str]] = []
-        # The functions, Versions and aliases each input resource's Properties name (from the
-        # input checks), or None when an Fn::Transform hides part of the template from them.
+        # The functions, Versions, aliases, API Deployments and target groups each input
+        # resource's Properties name (from the input checks, `template.shape.NAMED`), or None
+        # when an Fn::Transform hides part of the template from them.
         # Rewrites only point a function's references at its alias or version, never add a
         # name, so a resource that named no function then names none now; a step that adds a
         # resource records what it names or leaves it out, one that replaces a resource drops
@@ -163,23 +164,18 @@ class Work:
                     stack.append(child)
         return resource
 
-    def rename(self, renames: Mapping[str, str], *, lambda_names: bool = True) -> None:
+    def rename(self, renames: Mapping[str, str]) -> None:
         """Point every mention of the resources `renames` names at their new IDs: `Ref`,
         `Fn::GetAtt`, `${…}` in properties and other attributes, `DependsOn`, `Outputs`.
 
-        `lambda_names`: the renamed are functions, Versions or aliases, whose mentions the
-        input checks recorded (`may_name`); other resources' are found by reading each one.
+        The renamed are of the types the input checks record mentions of (`may_name`).
         """
         outputs = self.template.get("Outputs")
         if isinstance(outputs, dict):
             self.template["Outputs"] = {k: rename(v, dict(renames)) for k, v in outputs.items()}
         for rid in list(self.resources):
             resource = self.resources[rid]
-            if lambda_names:
-                named = self.may_name(rid, renames)
-            else:
-                props = resource.get("Properties")
-                named = isinstance(props, dict) and not names_in(props).isdisjoint(renames)
+            named = self.may_name(rid, renames)
             if not named and not PLAIN_ATTRIBUTES.issuperset(resource):
                 # Metadata, UpdatePolicy and the like; DependsOn is handled below.
                 rest = [v for k, v in resource.items() if k not in PLAIN_ATTRIBUTES]

@@ -158,3 +158,13 @@ def test_summary_lists_replaced_deployments_added_orderings_and_windows() -> Non
     at = lines.index("Orderings added (1):")
     assert lines[at + 1] == f"  {new} DependsOn OrdersApiPermission"
     assert lines[lines.index("Windows left (0):") + 1] == "  none"
+
+
+def test_summary_names_each_window_with_the_two_phase_remedy() -> None:
+    # The sample's EventBridge rule: its permission names the rule, so the rule cannot wait.
+    lines = plan.summary(outcome_of(SAMPLES / "api-sqs-sns" / "template.yaml"), "t").splitlines()
+    at = lines.index("Windows left (1):")
+    assert lines[at + 1] == (
+        "  NightlyRule may invoke the alias before NightlyPermission exists: waiting would be a "
+        "cycle (deploy once with Adoption: Prepare)"
+    )

@@ -17,6 +17,7 @@ from ..errors import warning
 from ..template import Path, function_of, names_in, properties, render_path
 from ..work import Work
 from . import apis
+from .graph import Graph
 from .permissions import service_of
 from .place import Context
 from .usage import matches, services_of
@@ -58,18 +59,22 @@ CREDENTIALS = frozenset(
 class Grant(NamedTuple):
     resource_id: str
     service: str | None  # None: an account, `*`, or a principal known only at deploy time
-    sources: frozenset[str]  # the resources its SourceArn names; empty: any source
+    sources: tuple[str, ...]  # the resources its SourceArn names; empty: any source
 
 
 class Grants:
     """The alias grants of the template, by function, read once after permissions moved."""
 
-    def __init__(self, work: Work, context: Context) -> None:
+    def __init__(self, work: Work, context: Context, graph: Graph) -> None:
         self.work = work
         self.context = context
+        self.graph = graph  # what each integration names, read once for both uses
         self.by_function: dict[str, list[Grant]] = {}
         self.policies: set[str] = set()  # functions an AWS::Lambda::ResourcePolicy grants
-        self.scopes: dict[str, set[str]] = {}  # what each integration is and names
+        # What each integration is and names, of what some grant's SourceArn names (tuples:
+        # mostly empty or one name, and a set each was a twentieth of the peak memory).
+        self.scopes: dict[str, tuple[str, ...]] = {}
+        self.sources: set[str] = set()
         for rid, resource in work.resources.items():
             kind = resource["Type"]
             if kind not in (PERMISSION, RESOURCE_POLICY):
@@ -81,14 +86,15 @@ class Grants:
                     self.policies.add(fid)
                     continue
                 sources = names_in(props.get("SourceArn")) & work.resources.keys()
-                grant = Grant(rid, service_of(work, resource), frozenset(sources))
+                self.sources |= sources
+                grant = Grant(rid, service_of(work, resource), tuple(sorted(sources)))
                 self.by_function.setdefault(fid, []).append(grant)
 
     def _aliased(self, value: Any) -> list[str]:
         owner, plans = self.context.owner, self.work.plans
-        return sorted(
-            {owner[n] for n in names_in(value) if n in owner and plans[owner[n]].alias_id == n}
-        )
+        ref = value.get("Ref") if isinstance(value, dict) and len(value) == 1 else None
+        names = {ref} if isinstance(ref, str) else names_in(value)  # mostly `!Ref FnAliaslive`
+        return sorted({owner[n] for n in names if n in owner and plans[owner[n]].alias_id == n})
 
     def covering(self, resource_id: str, function: str) -> list[str]:
         """The permissions that let this resource's service invoke the function's alias."""
@@ -96,14 +102,15 @@ class Grants:
         service = services_of(resource["Type"])
         scope = self.scopes.get(resource_id)
         if scope is None:  # a body may invoke hundreds of functions: read it once
-            scope = self.scopes[resource_id] = names_in(properties(resource)) | {resource_id}
+            named = {resource_id, *self.graph.of(resource_id)}
             if resource["Type"] in apis.CONTENT:
-                scope.add(apis.key_of(resource_id, resource) or resource_id)
+                named.add(apis.key_of(resource_id, resource) or resource_id)
+            scope = self.scopes[resource_id] = tuple(sorted(named & self.sources))
         return [
             g.resource_id
             for g in self.by_function.get(function, [])
             if (g.service is None or matches(g.service, service))
-            and (not g.sources or not g.sources.isdisjoint(scope))
+            and (not g.sources or any(s in scope for s in g.sources))
         ]
 
     def missing(self, resource_id: str, function: str, path: Path) -> None:
@@ -132,10 +139,8 @@ class Grants:
 
 
 def run(work: Work, context: Context, grants: Grants) -> None:
-    for resource_id, functions in context.on_alias.items():
-        current = work.replaced.get(resource_id, resource_id)
-        for function, path in functions.items():
-            grants.missing(current, function, path)
+    for (resource_id, function), path in context.on_alias.items():
+        grants.missing(work.replaced.get(resource_id, resource_id), function, path)
 
 
 def _role_based(value: Any, names: set[str]) -> bool:

@@ -20,6 +20,7 @@ from ..template import SUB_VARIABLE, function_of, names_in, properties, sub_part
 from ..work import Work
 from . import apis
 from .grants import Grants
+from .graph import Graph, listed
 from .place import Context
 
 EVENT_INVOKE_CONFIG = "AWS::Lambda::EventInvokeConfig"
@@ -33,56 +34,20 @@ STANDALONE_POLICIES = {
 REST_STAGE = "AWS::ApiGateway::Stage"
 
 
-class Graph:
-    """What each resource waits for: the resources it names and its `DependsOn`."""
-
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        self.edges: dict[str, set[str]] = {}
-
-    def of(self, rid: str) -> set[str]:
-        found = self.edges.get(rid)
-        if found is None:
-            resource = self.work.resources[rid]
-            found = names_in(properties(resource)) | set(_listed(resource))
-            found = self.edges[rid] = found & self.work.resources.keys()
-        return found
-
-    def reaches(self, start: str, goal: str, cannot: set[str]) -> bool:
-        """True when `start` waits for `goal`, directly or through others.
-
-        `cannot` holds resources known not to reach `goal`; a search that fails adds what it saw.
-        """
-        seen: set[str] = set()
-        stack = [start]
-        while stack:
-            node = stack.pop()
-            if node == goal:
-                return True
-            if node in seen or node in cannot:
-                continue
-            seen.add(node)
-            stack.extend(self.of(node))
-        cannot |= seen
-        return False
-
-
 def run(work: Work, context: Context, grants: Grants, found: dict[str, apis.Api]) -> None:
     if context.prepare:
         return  # nothing invokes an alias it did not invoke before
     wanted: dict[str, list[str]] = {}
     configs = _event_invoke_configs(work)
     policies = _policies(work, context)
-    for resource_id, functions in context.on_alias.items():
+    for resource_id, function in context.on_alias:
         current = work.replaced.get(resource_id, resource_id)
-        waiting = _waiting(work, current, found)
-        for function in functions:
-            needs = grants.covering(current, function) + policies.get(function, {}).get(current, [])
-            if work.resources[current]["Type"] not in SELF_CONFIGURED:
-                needs += configs.get(function, [])
-            for rid in waiting:
-                wanted.setdefault(rid, []).extend(n for n in needs if n != rid)
-    graph = Graph(work)
+        needs = grants.covering(current, function) + policies.get((current, function), [])
+        if work.resources[current]["Type"] not in SELF_CONFIGURED:
+            needs += configs.get(function, [])
+        for rid in _waiting(work, current, found) if needs else ():
+            wanted.setdefault(rid, []).extend(n for n in needs if n != rid)
+    graph = grants.graph
     for rid, needs in wanted.items():
         _order(work, graph, rid, list(dict.fromkeys(needs)))
 
@@ -111,9 +76,9 @@ def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
         added.append(need)
         # `rid` now reaches what `need` reaches: a resource known not to reach `rid` still
         # cannot, since nothing new leads into `rid`.
-        graph.of(rid).add(need)
+        graph.add(rid, need)
     if added:
-        work.edit(rid)["DependsOn"] = _listed(work.resources[rid]) + added
+        work.edit(rid)["DependsOn"] = listed(work.resources[rid]) + added
         work.orderings += [(rid, need) for need in added]
 
 
@@ -135,15 +100,10 @@ def _cut_stage_names(work: Work, graph: Graph, permission: str, deployment: str)
     if not stages:
         return False
     new = _named(props, stages)
-    before = graph.edges.get(permission)
-    graph.edges[permission] = (names_in(new) | set(_listed(work.resources[permission]))) & (
-        work.resources.keys()
-    )
+    before = graph.of(permission)
+    graph.edges[permission] = graph.read(permission, new)
     if graph.reaches(permission, deployment, set()):
-        if before is None:
-            del graph.edges[permission]
-        else:
-            graph.edges[permission] = before
+        graph.edges[permission] = before
         return False
     work.resources[permission] = {**work.resources[permission], "Properties": new}
     if work.names is not None:
@@ -188,8 +148,8 @@ def _event_invoke_configs(work: Work) -> dict[str, list[str]]:
     return found
 
 
-def _policies(work: Work, context: Context) -> dict[str, dict[str, list[str]]]:
-    """function -> integration -> the standalone policies that let its role invoke the alias.
+def _policies(work: Work, context: Context) -> dict[tuple[str, str], list[str]]:
+    """(integration, function) -> the standalone policies that let its role invoke the alias.
 
     A policy counts when its document names the function or its alias (the IAM step added the
     alias beside the function) and it is attached to a role the integration names.
@@ -205,17 +165,13 @@ def _policies(work: Work, context: Context) -> dict[str, dict[str, list[str]]]:
         invoked = {n if n in work.plans else context.owner.get(n, "") for n in named} - {""}
         for fid in sorted(invoked) if attached else []:
             roles.setdefault(fid, []).append((rid, attached))
-    found: dict[str, dict[str, list[str]]] = {}
-    for resource_id, functions in context.on_alias.items():
+    found: dict[tuple[str, str], list[str]] = {}
+    uses: dict[str, set[str]] = {}
+    for resource_id, fid in context.on_alias if roles else ():
         current = work.replaced.get(resource_id, resource_id)
-        uses = names_in(properties(work.resources[current]))
-        for fid in functions:
-            for policy, attached in roles.get(fid, []):
-                if not attached.isdisjoint(uses):
-                    found.setdefault(fid, {}).setdefault(current, []).append(policy)
+        for policy, attached in roles.get(fid, []):
+            if current not in uses:
+                uses[current] = names_in(properties(work.resources[current]))
+            if not attached.isdisjoint(uses[current]):
+                found.setdefault((current, fid), []).append(policy)
     return found
-
-
-def _listed(resource: dict[str, Any]) -> list[str]:
-    depends = resource.get("DependsOn", [])
-    return [depends] if isinstance(depends, str) else list(depends)

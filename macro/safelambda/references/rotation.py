@@ -79,7 +79,7 @@ def _replace(work: Work, digests: dict[str, str]) -> None:
         if work.names is not None and rid in work.names:
             work.names[renames[rid]] = work.names.pop(rid)
     work.template["Resources"] = ordered
-    work.rename(renames, lambda_names=False)
+    work.rename(renames)
     work.replaced.update(renames)
 
 

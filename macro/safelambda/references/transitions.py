@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from ..work import Work
 from . import apis, grants, ordering, rotation
+from .graph import Graph
 from .place import Context
 
 
 def run(work: Work, context: Context) -> None:
     found = apis.apis(work)
     rotation.run(work, found)
-    index = grants.Grants(work, context)
+    index = grants.Grants(work, context, Graph(work))
     ordering.run(work, context, index, found)
     grants.run(work, context, index)
