@@ -423,3 +423,69 @@ def test_named_lambda_target_group_gets_a_name_of_its_own() -> None:
     long = transform(load_balanced(Name="x" * 32)).template
     (new,) = of_type(long, TARGET_GROUP)
     assert long["Resources"][new]["Properties"]["Name"] == "x" * 25 + "-" + new[-10:-4]
+
+
+# -- every case: the same ID for the same API, a new one for a new alias name ------------------
+
+
+def _sam_output(doc: dict[str, Any], alias: str) -> dict[str, Any]:
+    doc = copy.deepcopy(doc)
+    doc["Metadata"] = {"SafeLambda": {"AliasName": alias}}
+    return run_sam(doc).output
+
+
+def _plain_output(doc: dict[str, Any], alias: str) -> dict[str, Any]:
+    return transform(copy.deepcopy(doc), parameters={"AliasName": alias}).template
+
+
+def _authorizers() -> dict[str, Any]:
+    from safelambda import cli
+
+    return cli.load_template(str(ROOT / "tests/fixtures/sam-api-authorizers.yaml"))
+
+
+def _new_code(doc: dict[str, Any]) -> dict[str, Any]:
+    """The same template with every function's code changed, nothing else."""
+    doc = copy.deepcopy(doc)
+    for resource in doc["Resources"].values():
+        props = resource.get("Properties", {})
+        if "CodeUri" in props:
+            props["CodeUri"] = props["CodeUri"].replace(".zip", "-2.zip")
+        elif "Code" in props:
+            code = props["Code"]
+            key = "ZipFile" if "ZipFile" in code else "S3Key"
+            code[key] = code[key] + "\n# 2" if key == "ZipFile" else "app-2.zip"
+    return doc
+
+
+CASES = [
+    pytest.param(
+        lambda: sam_template(Fn=sam_function(API_EVENT)), _sam_output, DEPLOYMENT, id="sam-api"
+    ),
+    pytest.param(_authorizers, _sam_output, DEPLOYMENT, id="sam-rest-authorizers"),
+    pytest.param(lambda: CDK, _plain_output, DEPLOYMENT, id="cdk-lambda-rest-api"),
+    pytest.param(rest_api, _plain_output, DEPLOYMENT, id="hand-written-rest"),
+    pytest.param(
+        lambda: http_api(auto_deploy=False),
+        _plain_output,
+        "AWS::ApiGatewayV2::Deployment",
+        id="hand-written-http",
+    ),
+    pytest.param(load_balanced, _plain_output, TARGET_GROUP, id="alb-target-group"),
+]
+
+
+@pytest.mark.parametrize(("make", "output", "kind"), CASES)
+def test_replaced_id_is_stable_across_runs_and_code_changes_and_moves_with_the_alias_name(
+    make: Any, output: Any, kind: str
+) -> None:
+    doc = make()
+    live = of_type(output(doc, "live"), kind)
+    assert len(live) == 1
+    assert of_type(output(doc, "live"), kind) == live
+    code_change = output(_new_code(doc), "live")
+    assert of_type(code_change, kind) == live
+    versions = of_type(code_change, "AWS::Lambda::Version")
+    assert versions != of_type(output(doc, "live"), "AWS::Lambda::Version")
+    prod = of_type(output(doc, "prod"), kind)
+    assert prod != live and prod[0][:-10] == live[0][:-10]

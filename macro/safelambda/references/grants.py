@@ -98,20 +98,26 @@ class Grants:
 
     def covering(self, resource_id: str, function: str) -> list[str]:
         """The permissions that let this resource's service invoke the function's alias."""
-        resource = self.work.resources[resource_id]
-        service = services_of(resource["Type"])
-        scope = self.scopes.get(resource_id)
-        if scope is None:  # a body may invoke hundreds of functions: read it once
-            named = {resource_id, *self.graph.of(resource_id)}
-            if resource["Type"] in apis.CONTENT:
-                named.add(apis.key_of(resource_id, resource) or resource_id)
-            scope = self.scopes[resource_id] = tuple(sorted(named & self.sources))
+        service = services_of(self.work.resources[resource_id]["Type"])
         return [
             g.resource_id
             for g in self.by_function.get(function, [])
             if (g.service is None or matches(g.service, service))
-            and (not g.sources or any(s in scope for s in g.sources))
+            and (not g.sources or self._scoped(resource_id, g.sources))
         ]
+
+    def _scoped(self, resource_id: str, sources: tuple[str, ...]) -> bool:
+        """The resource is, belongs to or names one of a grant's sources."""
+        if resource_id in sources:  # a rule's, a bucket's, an API's own permission
+            return True
+        scope = self.scopes.get(resource_id)
+        if scope is None:  # a body may invoke hundreds of functions: read it once
+            resource = self.work.resources[resource_id]
+            named = set(self.graph.of(resource_id))
+            if resource["Type"] in apis.CONTENT:
+                named.add(apis.key_of(resource_id, resource) or resource_id)
+            scope = self.scopes[resource_id] = tuple(sorted(named & self.sources))
+        return any(s in scope for s in sources)
 
     def missing(self, resource_id: str, function: str, path: Path) -> None:
         """SL307 when a resource-policy caller of the alias has no grant in the template."""

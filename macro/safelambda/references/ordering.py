@@ -65,7 +65,13 @@ def _waiting(work: Work, resource_id: str, found: dict[str, apis.Api]) -> list[s
 
 
 def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
-    cannot: set[str] = set()
+    # The template has no cycle (the input checks refuse one, and each order added here is
+    # checked), so nothing `rid` waits for can wait for `rid`: the searches stop there. Two
+    # steps cover the alias chain of what it invokes (an integration names the alias, which
+    # names the function and its Version, or its API does), the bulk of what they would read.
+    cannot = set(graph.of(rid))
+    for near in list(cannot):
+        cannot.update(graph.of(near))
     added: list[str] = []
     for need in needs:
         if need in graph.of(rid):

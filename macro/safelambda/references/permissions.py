@@ -47,6 +47,8 @@ def follow(work: Work, context: Context) -> None:
     grouped: dict[str, list[tuple[Place, list[str]]]] = {}
     for place, functions in context.permissions:
         grouped.setdefault(place.resource_id, []).append((place, functions))
+    # Decided here and needed nowhere after: the transitions that follow peak above it.
+    context.permissions, context.kept = [], []
     additions: dict[str, tuple[str, dict[str, Any]]] = {}
     for resource_id, places in grouped.items():
         sibling = _follow(work, context, resource_id, places)
