@@ -209,14 +209,24 @@ def transform_command(path: Path) -> Command:
 SECTIONS = ("Parameters", "Conditions", "Resources", "Outputs")
 
 
-def lost_items(before: dict[str, Any], after: dict[str, Any], versions: set[str]) -> list[str]:
-    """Entries of `before` missing or retyped in `after`; `versions` may be replaced on purpose."""
+def lost_items(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    versions: set[str],
+    renamed: dict[str, str] | None = None,
+) -> list[str]:
+    """Entries of `before` missing or retyped in `after`; `versions` may be replaced on purpose,
+    and `renamed` resources (the report's `replaced`: API Deployments, target groups) live on
+    under their new logical IDs."""
+    renamed = renamed or {}
     lost = []
     for section in SECTIONS:
         old, new = before.get(section) or {}, after.get(section) or {}
-        lost += [f"{section}.{k}" for k in old if k not in new and k not in versions]
+        lost += [
+            f"{section}.{k}" for k in old if renamed.get(k, k) not in new and k not in versions
+        ]
     for rid, resource in (before.get("Resources") or {}).items():
-        new = (after.get("Resources") or {}).get(rid)
+        new = (after.get("Resources") or {}).get(renamed.get(rid, rid))
         if new is not None and new.get("Type") != resource.get("Type"):
             lost.append(f"Resources.{rid}.Type")
     return lost
@@ -363,7 +373,8 @@ def _check(run: Run, fragment: dict[str, Any], values: dict[str, Any]) -> None:
     except (TypeError, ValueError) as failure:
         raise Verdict(NOT_JSON, str(failure)) from None
     functions = {fid: f["AliasName"] for fid, f in result.report.functions.items()}
-    lost = lost_items(fragment, processed, replaceable_versions(fragment, set(functions)))
+    versions = replaceable_versions(fragment, set(functions))
+    lost = lost_items(fragment, processed, versions, dict(result.report.replaced))
     if lost:
         raise Verdict(LOST, ", ".join(lost))
     _stable(fragment, text, DeployContext(REGION, "123456789012", values))

@@ -247,7 +247,7 @@ def of_type(template: dict[str, Any], kind: str, fid: str) -> list[str]:
 def assert_nothing_lost(doc: dict[str, Any], out: Any) -> None:
     functions = set(out.report.functions)
     sam_versions = replaceable_versions(doc, functions)
-    assert lost_items(doc, out.template, sam_versions) == []
+    assert lost_items(doc, out.template, sam_versions, dict(out.report.replaced)) == []
     json.dumps(out.template)  # plain JSON, nothing else
 
 
@@ -326,14 +326,15 @@ def test_every_generated_integration_ends_on_the_alias(
             if e.type.replace("*", "Seed") == resource["Type"]
             and (found := list(catalog.expand(resource["Properties"], e.path)))
         )
-        after = result.template["Resources"][rid]["Properties"]
+        now = dict(result.report.replaced).get(rid, rid)  # a target group gets a new ID
+        after = result.template["Resources"][now]["Properties"]
         for part in path:
             after = after[part]
         fid = next(f for f in FUNCTION_IDS if f in json.dumps(before))
         if fid not in plans:  # a skipped function: nothing of it moves
             assert after == before
             continue
-        resource_after = result.template["Resources"][rid]
+        resource_after = result.template["Resources"][now]
         _check_action(
             entry, before=before, after=after, resource=resource_after, fid=fid, plan=plans[fid]
         )

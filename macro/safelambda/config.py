@@ -5,6 +5,9 @@ installed), the template's `Metadata.SafeLambda`, the transform's `Parameters`. 
 `Metadata.SafeLambda` overrides the per-function settings (`Skip`, `AliasName`,
 `VersionRetention`). `Layers` is the exception: every source's layer mapping is kept, in order,
 for `layer_catalog` to merge; a function's own `Layers` (family names) is read by `layers`.
+`Adoption` is the template's alone: `Prepare` publishes and grants the aliases and rewires
+nothing, for the first of two deploys that bring SafeLambda to a live stack (README, "Adopting
+SafeLambda on a live stack").
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from .errors import Problem, error
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 RETENTIONS = ("Retain", "Delete")
+PREPARE, COMPLETE = "Prepare", "Complete"
+ADOPTIONS = (PREPARE, COMPLETE)
 # `Acknowledge` is read by `safelambda check` (cli/acknowledge.py); the macro ignores it.
 TEMPLATE_KEYS = frozenset(
-    {"AliasName", "VersionRetention", "Strict", "Report", "Layers", "Acknowledge"}
+    {"AliasName", "VersionRetention", "Strict", "Report", "Layers", "Adoption", "Acknowledge"}
 )
 FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention", "Layers", "Acknowledge"})
 ENVIRONMENT = {
@@ -27,6 +32,7 @@ ENVIRONMENT = {
     "SAFELAMBDA_VERSION_RETENTION": "VersionRetention",
     "SAFELAMBDA_STRICT": "Strict",
     "SAFELAMBDA_LAYER_MAPPING": "Layers",
+    "SAFELAMBDA_ADOPTION": "Adoption",
 }
 VARIABLES = {key: variable for variable, key in ENVIRONMENT.items()}
 MACRO_ENVIRONMENT = "macro environment"  # a source whose settings messages name by variable
@@ -44,6 +50,7 @@ class Settings(NamedTuple):
     version_retention: str = "Retain"
     strict: bool = False
     skip: bool = False
+    adoption: str = COMPLETE
     # (where, mapping as given) per source, in merge order; checked by layer_catalog.
     layer_mappings: tuple[tuple[str, Any], ...] = ()
 
@@ -54,6 +61,28 @@ def _boolean(value: Any) -> bool | None:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return None
+
+
+def _alias_name(value: Any) -> str | None:
+    return value if isinstance(value, str) and ALIAS_NAME.fullmatch(value) else None
+
+
+def _one_of(choices: tuple[str, ...]) -> Any:
+    return lambda value: value if value in choices else None
+
+
+# setting -> (Settings field, reader returning the value or None when invalid, what is valid)
+READERS: dict[str, tuple[str, Any, str]] = {
+    "AliasName": (
+        "alias_name",
+        _alias_name,
+        "must be 1 to 128 letters, digits, - or _, and not only digits",
+    ),
+    "VersionRetention": ("version_retention", _one_of(RETENTIONS), "must be Retain or Delete"),
+    "Adoption": ("adoption", _one_of(ADOPTIONS), "must be Prepare or Complete"),
+    "Strict": ("strict", _boolean, "must be true or false"),
+    "Skip": ("skip", _boolean, "must be true or false"),
+}
 
 
 def _layer_mappings(
@@ -86,29 +115,13 @@ def _apply(
             problems.append(
                 error("SL010", f"is not a SafeLambda setting here; use {known}", resource, at)
             )
-        elif key == "AliasName":
-            if isinstance(value, str) and ALIAS_NAME.fullmatch(value):
-                changes["alias_name"] = value
+        elif key in READERS:
+            field, read, valid = READERS[key]
+            found = read(value)
+            if found is None:
+                problems.append(error("SL010", valid, resource, at))
             else:
-                problems.append(
-                    error(
-                        "SL010",
-                        "must be 1 to 128 letters, digits, - or _, and not only digits",
-                        resource,
-                        at,
-                    )
-                )
-        elif key == "VersionRetention":
-            if value in RETENTIONS:
-                changes["version_retention"] = value
-            else:
-                problems.append(error("SL010", "must be Retain or Delete", resource, at))
-        elif key in ("Strict", "Skip"):
-            flag = _boolean(value)
-            if flag is None:
-                problems.append(error("SL010", "must be true or false", resource, at))
-            else:
-                changes[key.lower()] = flag
+                changes[field] = found
     return settings._replace(**changes), problems
 
 

@@ -73,9 +73,11 @@ CODES: dict[str, str] = {
     "SL302": "A function is named where invoking an alias is unproven; it stays unqualified "
     "(`check` fails until acknowledged).",
     "SL303": "Content SafeLambda cannot see (S3 locations, `Fn::Transform`) may invoke `$LATEST`.",
-    "SL304": "A Function URL moves to the alias, so CloudFormation replaces it (a new address).",
+    "SL304": "A Function URL moves to the alias, so CloudFormation replaces it (a new address), "
+    "and again on every change of AliasName.",
     "SL305": "A catalogued reference has a form SafeLambda cannot point at the alias.",
     "SL306": "A permission stays on, or is also kept for, the unqualified function.",
+    "SL307": "An integration moved to an alias has no permission for it in the template.",
     "SL401": "A transform the template lists cannot run offline.",
     "SL402": "An `AWS::LanguageExtensions` construct cannot be evaluated offline.",
     "SL403": "The command line is not valid.",

@@ -15,6 +15,12 @@ class Report(NamedTuple):
     functions: dict[str, dict[str, str]]
     rewrites: tuple[Rewrite, ...] = ()
     warnings: tuple[Problem, ...] = ()
+    # What the deploy does beyond the rewrites (not in the template's metadata: a second run
+    # finds them done and reports none): resources given a new logical ID (old, new), DependsOn
+    # added (resource, on) and orders a cycle forbids (resource, what it cannot wait for).
+    replaced: tuple[tuple[str, str], ...] = ()
+    orderings: tuple[tuple[str, str], ...] = ()
+    windows: tuple[tuple[str, str], ...] = ()
 
     def as_metadata(self) -> dict[str, Any]:
         """Compact and deterministic: it is part of the template CloudFormation stores."""
@@ -34,7 +40,14 @@ def build(work: Work) -> Report:
             key=lambda p: (p.resource or "", p.path or "", p.code, p.message),
         )
     )
-    return Report(functions, tuple(work.rewrites), warnings)
+    return Report(
+        functions,
+        tuple(work.rewrites),
+        warnings,
+        tuple(work.replaced.items()),
+        tuple(work.orderings),
+        tuple(work.windows),
+    )
 
 
 def _function(plan: FunctionPlan) -> dict[str, str]:

@@ -7,7 +7,12 @@ from typing import Any, NamedTuple
 
 from .config import Settings
 from .errors import Problem
-from .template import CONTAINERS, Change, Path, Resolver, Retarget, names_in
+from .template import CONTAINERS, Change, Path, Resolver, Retarget, names_in, rename
+
+# Resource attributes that hold no intrinsic function, as the input checks made sure (or, for
+# Properties, are known by `Work.may_name`); DependsOn names resources as plain strings. Not
+# DeletionPolicy: AWS::LanguageExtensions lets it hold one.
+PLAIN_ATTRIBUTES = frozenset({"Type", "Properties", "DependsOn", "Condition"})
 
 
 class FunctionPlan:
@@ -104,8 +109,14 @@ class Work:
         self.plans: dict[str, FunctionPlan] = {}
         self.problems: list[Problem] = []
         self.rewrites: list[Rewrite] = []
-        # The functions, Versions and aliases each input resource's Properties name (from the
-        # input checks), or None when an Fn::Transform hides part of the template from them.
+        # What the deploy that brings this template does beyond the rewrites: resources given a
+        # new logical ID (old -> new), DependsOn added (resource, on) and orders a cycle forbids.
+        self.replaced: dict[str, str] = {}
+        self.orderings: list[tuple[str, str]] = []
+        self.windows: list[tuple[str, str]] = []
+        # The functions, Versions, aliases, API Deployments and target groups each input
+        # resource's Properties name (from the input checks, `template.shape.NAMED`), or None
+        # when an Fn::Transform hides part of the template from them.
         # Rewrites only point a function's references at its alias or version, never add a
         # name, so a resource that named no function then names none now; a step that adds a
         # resource records what it names or leaves it out, one that replaces a resource drops
@@ -153,6 +164,32 @@ class Work:
                 if isinstance(child, CONTAINERS):
                     stack.append(child)
         return resource
+
+    def rename(self, renames: Mapping[str, str]) -> None:
+        """Point every mention of the resources `renames` names at their new IDs: `Ref`,
+        `Fn::GetAtt`, `${…}` in properties and other attributes, `DependsOn`, `Outputs`.
+
+        The renamed are of the types the input checks record mentions of (`may_name`).
+        """
+        outputs = self.template.get("Outputs")
+        if isinstance(outputs, dict):
+            self.template["Outputs"] = {k: rename(v, dict(renames)) for k, v in outputs.items()}
+        for rid in list(self.resources):
+            resource = self.resources[rid]
+            named = self.may_name(rid, renames)
+            if not named and not PLAIN_ATTRIBUTES.issuperset(resource):
+                # Metadata, UpdatePolicy and the like; DependsOn is handled below.
+                rest = [v for k, v in resource.items() if k not in PLAIN_ATTRIBUTES]
+                named = not renames.keys().isdisjoint(names_in(rest))
+            if named:
+                resource = self.resources[rid] = rename(resource, dict(renames))
+                if self.names is not None:
+                    self.names.pop(rid, None)  # it names the new IDs now
+            depends = resource.get("DependsOn")
+            if isinstance(depends, str) and depends in renames:
+                self.edit(rid)["DependsOn"] = renames[depends]
+            elif isinstance(depends, list) and not renames.keys().isdisjoint(depends):
+                self.edit(rid)["DependsOn"] = [renames.get(d, d) for d in depends]
 
     def _own(self, container: Any) -> Any:
         if isinstance(container, dict):

@@ -66,10 +66,13 @@ def test_jsonpatch_cli_round_trip(path: Path, tmp_path: Path) -> None:
 def test_patch_touches_only_what_safelambda_changes() -> None:
     patch = plan.json_patch(outcome_of(SAMPLES / "arch-switch" / "template.yaml"))
     version = "OrdersFunctionVersioned52669a06"
+    deployment = "OrdersDeploymentaf00fe61b6"  # the API's Deployment, replaced
     assert [(op["op"], op["path"]) for op in patch] == [
         ("add", "/Metadata"),
+        ("remove", "/Resources/OrdersDeployment"),
         ("add", f"/Resources/{version}"),
         ("add", "/Resources/OrdersFunctionAliaslive"),
+        ("add", f"/Resources/{deployment}"),
         ("add", "/Resources/OrdersFunction/Properties/Description"),
         ("replace", "/Resources/OrdersFunction/Properties/Layers/0"),  # the family -> ARM ARN
         ("replace", "/Resources/OrdersQueueMapping/Properties/FunctionName/Ref"),
@@ -77,7 +80,7 @@ def test_patch_touches_only_what_safelambda_changes() -> None:
         ("remove", "/Resources/OrdersApiPermission/Properties/FunctionName/Fn::GetAtt"),
         ("add", "/Resources/OrdersApiPermission/Properties/FunctionName/Ref"),
     ]
-    assert patch[3]["value"] == "SafeLambda:" + version.removeprefix("OrdersFunctionVersion")
+    assert patch[5]["value"] == "SafeLambda:" + version.removeprefix("OrdersFunctionVersion")
 
 
 def test_summary_names_functions_rewrites_layers_and_report() -> None:
@@ -104,6 +107,12 @@ def test_summary_names_functions_rewrites_layers_and_report() -> None:
         "Layers changed (1):",
         '  OrdersFunction: ["safelambda:datadog-extension"] → '
         '["arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-ARM:99"]',
+        "Resources replaced (1):",
+        "  OrdersDeployment → OrdersDeploymentaf00fe61b6",
+        "Orderings added (1):",
+        "  OrdersDeploymentaf00fe61b6 DependsOn OrdersApiPermission",
+        "Windows left (0):",
+        "  none",
         "Report (0):",
         "  none",
     ]
@@ -135,3 +144,27 @@ def test_plan_errors_are_coded_lines() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("SL001")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_summary_lists_replaced_deployments_added_orderings_and_windows() -> None:
+    outcome = outcome_of(SAMPLES / "arch-switch" / "template.yaml")
+    assert outcome.result is not None
+    report = outcome.result.report
+    ((old, new),) = report.replaced
+    assert old == "OrdersDeployment" and new.startswith("OrdersDeployment")
+    lines = plan.summary(outcome, "t.yaml").splitlines()
+    at = lines.index("Resources replaced (1):")
+    assert lines[at + 1] == f"  {old} → {new}"
+    at = lines.index("Orderings added (1):")
+    assert lines[at + 1] == f"  {new} DependsOn OrdersApiPermission"
+    assert lines[lines.index("Windows left (0):") + 1] == "  none"
+
+
+def test_summary_names_each_window_with_the_two_phase_remedy() -> None:
+    # The sample's EventBridge rule: its permission names the rule, so the rule cannot wait.
+    lines = plan.summary(outcome_of(SAMPLES / "api-sqs-sns" / "template.yaml"), "t").splitlines()
+    at = lines.index("Windows left (1):")
+    assert lines[at + 1] == (
+        "  NightlyRule may invoke the alias before NightlyPermission exists: waiting would be a "
+        "cycle (deploy once with Adoption: Prepare)"
+    )

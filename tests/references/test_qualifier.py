@@ -119,6 +119,9 @@ def test_function_url_gets_the_alias_qualifier_and_a_replacement_note() -> None:
         ("SL304", "Res", "Properties.Qualifier")
     ]
     assert "replaces the URL" in warnings[0].message
+    # Every AliasName change replaces it again, not only the first move.
+    assert "once" not in warnings[0].message
+    assert "again whenever AliasName changes" in warnings[0].message
 
 
 def test_function_url_already_on_the_alias_is_left_alone() -> None:

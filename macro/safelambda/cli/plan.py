@@ -50,7 +50,8 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 def summary(outcome: Outcome, name: str) -> str:
-    """The human plan: functions, rewritten references, layers changed, report entries."""
+    """The human plan: functions, rewritten references, layers changed, the deploy's new
+    resources, orderings and windows (`Adoption: Prepare` closes those), report entries."""
     result = outcome.result
     if result is None:  # pipeline.run(add_macro=True) always runs the macro
         raise ValueError("plan needs an outcome of the macro")
@@ -76,5 +77,15 @@ def summary(outcome: Outcome, name: str) -> str:
     lines += _section("Functions versioned", functions)
     lines += _section("References moved", rewrites)
     lines += _section("Layers changed", layers)
+    lines += _section("Resources replaced", [f"{old} → {new}" for old, new in report.replaced])
+    lines += _section("Orderings added", [f"{r} DependsOn {on}" for r, on in report.orderings])
+    lines += _section(
+        "Windows left",
+        [
+            f"{r} may invoke the alias before {on} exists: waiting would be a cycle "
+            "(deploy once with Adoption: Prepare)"
+            for r, on in report.windows
+        ],
+    )
     lines += _section("Report", [w.render() for w in report.warnings])
     return "\n".join(lines) + "\n"

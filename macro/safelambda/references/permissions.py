@@ -38,7 +38,7 @@ def collect(place: Place) -> None:
 
 def follow(work: Work, context: Context) -> None:
     for kept in context.kept:  # say again what the earlier run said, so output is idempotent
-        who = _service(work, work.resources[kept.resource_id]) or OUTSIDE
+        who = service_of(work, work.resources[kept.resource_id]) or OUTSIDE
         work.problems.append(
             _kept_warning(
                 kept.resource_id.removesuffix(SUFFIX), kept.resource_id, kept.functions(), who
@@ -47,6 +47,8 @@ def follow(work: Work, context: Context) -> None:
     grouped: dict[str, list[tuple[Place, list[str]]]] = {}
     for place, functions in context.permissions:
         grouped.setdefault(place.resource_id, []).append((place, functions))
+    # Decided here and needed nowhere after: the transitions that follow peak above it.
+    context.permissions, context.kept = [], []
     additions: dict[str, tuple[str, dict[str, Any]]] = {}
     for resource_id, places in grouped.items():
         sibling = _follow(work, context, resource_id, places)
@@ -64,7 +66,7 @@ def follow(work: Work, context: Context) -> None:
 def _follow(
     work: Work, context: Context, resource_id: str, places: list[tuple[Place, list[str]]]
 ) -> tuple[str, dict[str, Any]] | None:
-    service = _service(work, work.resources[resource_id])
+    service = service_of(work, work.resources[resource_id])
     functions = list(dict.fromkeys(f for _, named in places for f in named))
     move = [f for f in functions if context.usage.alias_used(f, service)]
     who = service or OUTSIDE
@@ -121,7 +123,7 @@ def _kept_warning(resource_id: str, sibling_id: str, keep: list[str], who: str) 
     )
 
 
-def _service(work: Work, resource: dict[str, Any]) -> str | None:
+def service_of(work: Work, resource: dict[str, Any]) -> str | None:
     return granted_service(work.resolver, resource)
 
 

@@ -29,7 +29,7 @@ class _Mixed(Exception):
 
 def run(place: Place) -> None:
     for fid in place.aliased(place.value):  # already the alias, e.g. SAM's FunctionUrlConfig
-        place.usage.invokes_alias(fid, place.type)
+        place.invokes_alias(fid)
     bare = place.functions()
     if not bare:
         return
@@ -42,7 +42,7 @@ def run(place: Place) -> None:
         # written so): say the same as the run that set it, so a second run changes nothing.
         on_alias = [f for f in bare if place.work.plans[f].alias_name == resolved]
         for fid in on_alias:
-            place.usage.invokes_alias(fid, place.type)
+            place.invokes_alias(fid)
         if on_alias:
             _url_replaced(place, path)
         return
@@ -55,6 +55,9 @@ def run(place: Place) -> None:
     if _blocked(props, path):
         _cannot(place, bare, f"{where} sits inside an intrinsic function", f"write {where} plainly")
         return
+    if place.context.prepare:
+        place.prepared(bare)
+        return
     try:
         new = _qualifier(place, place.value, current)
     except _Mixed:
@@ -63,7 +66,7 @@ def run(place: Place) -> None:
     place.work.edit(place.resource_id, ("Properties", *path[:-1]))[path[-1]] = new
     _depend_on(place, [place.work.plans[f].alias_id for f in bare])
     for fid in bare:
-        place.usage.invokes_alias(fid, place.type)
+        place.invokes_alias(fid)
     old = None if current is MISSING else current
     place.work.rewrites.append(Rewrite(place.resource_id, (("Properties", *path), old, new)))
     _url_replaced(place, path)
@@ -74,8 +77,9 @@ def _url_replaced(place: Place, path: Path) -> None:
         place.work.problems.append(
             warning(
                 "SL304",
-                "now targets the alias; CloudFormation cannot change a Function URL's "
-                "Qualifier in place, so this deploy replaces the URL and its address changes once",
+                "the Function URL targets the alias; Qualifier cannot change in place, so "
+                "CloudFormation replaces the URL and its address changes: on the deploy that "
+                "moves it to the alias, and again whenever AliasName changes",
                 place.resource_id,
                 render_path(("Properties", *path)),
             )

@@ -3,7 +3,8 @@
 Each place of `data/integrations.tsv` has an action (a function in `ACTIONS`). Anything else that
 names a function in a way that can invoke it (`Ref`, `.Arn`) is reported: such a place may still
 reach `$LATEST` and see the torn state of an update. Permissions run last: they follow what the
-other places now invoke (`permissions.py`).
+other places now invoke (`permissions.py`); then `transitions` makes the deploy that brings the
+result safe (new Deployments, orderings, grants left outside).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from ..template import Path, Targets, invokes, names_in, properties, references, retarget
 from ..work import Rewrite, Work
-from . import catalog, iam, permissions, qualifier
+from . import catalog, iam, permissions, qualifier, transitions
 from .place import Context, Place, unrewritten
 
 Action = Callable[[Place], None]
@@ -29,14 +30,17 @@ def _version_targets(context: Context) -> Targets:
 def _point_at(targets: Callable[[Context], Targets], embedded: bool = False) -> Action:
     def action(place: Place) -> None:
         work = place.work
-        new, changes, bare = retarget(
+        new, changes, moved = retarget(
             place.value, targets(place.context), ("Properties", *place.path), embedded=embedded
         )
-        if changes:
+        if changes and place.context.prepare:
+            place.prepared(moved)
+            moved, new = [], place.value
+        elif changes:
             place.set(new)
             work.rewrites += [Rewrite(place.resource_id, change) for change in changes]
-        for fid in dict.fromkeys((bare if changes else []) + place.aliased(new)):
-            place.usage.invokes_alias(fid, place.type)
+        for fid in dict.fromkeys(moved + place.aliased(new)):
+            place.invokes_alias(fid)
 
     return action
 
@@ -119,6 +123,7 @@ def run(work: Work) -> None:
         if not names_nothing:
             _report_leftovers(work, context, resource_id, handled)
     permissions.follow(work, context)
+    transitions.run(work, context)
 
 
 def _report_leftovers(work: Work, context: Context, resource_id: str, handled: set[Path]) -> None:

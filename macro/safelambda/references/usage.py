@@ -41,6 +41,7 @@ def principal_service(principal: object) -> str | None:
     return labels[-1] if labels else None
 
 
+@lru_cache(maxsize=1024)  # a few services per template, asked for every grant and caller
 def matches(principal: str, service: str) -> bool:
     """`apigateway` ~ `apigatewayv2`, `cognito-idp` ~ `cognito`, `bedrock` ~ `bedrockagentcore`."""
     a, b = principal.replace("-", ""), service.replace("-", "")

@@ -14,7 +14,13 @@ TEMPLATE_LIMIT = 1_000_000  # bytes: CloudFormation's limit for a template passe
 RESOURCE_LIMIT = 500
 FUNCTION = "AWS::Lambda::Function"
 # What `Work.may_name` is asked about: functions, and the Versions and Aliases that stand for them.
-NAMED = frozenset({FUNCTION, "AWS::Lambda::Version", "AWS::Lambda::Alias"})
+# What the steps ask who names (`Work.may_name`): functions, Versions and aliases, and what the
+# reference step may give a new logical ID (API Deployments, target groups).
+NAMED = frozenset(
+    {FUNCTION, "AWS::Lambda::Version", "AWS::Lambda::Alias"}
+    | {"AWS::ApiGateway::Deployment", "AWS::ApiGatewayV2::Deployment"}
+    | {"AWS::ElasticLoadBalancingV2::TargetGroup"}
+)
 TRANSFORM_KEY = '"Fn::Transform"'
 BATCH = 64  # resources encoded at once when measuring the template's size
 # What json.dumps(value, default=str) uses, without its cycle check, which cost a fifth of the
@@ -27,8 +33,8 @@ SECTIONS = ("Parameters", "Mappings", "Conditions", "Outputs", "Metadata")
 class Checked(NamedTuple):
     template: dict[str, Any]
     problems: list[Problem]
-    # The functions and Versions each resource's Properties name, from the input checks; None
-    # when they did not run or an Fn::Transform hides part of the template from them.
+    # The `NAMED` resources each resource's Properties name, from the input checks; None when
+    # they did not run or an Fn::Transform hides part of the template from them.
     names: dict[str, tuple[str, ...]] | None = None
 
 
@@ -111,8 +117,8 @@ def _checked(fragment: dict[str, Any]) -> tuple[list[Problem], dict[str, tuple[s
 
 
 def _lambda_names(resources: dict[str, Any], names: Names) -> dict[str, tuple[str, ...]]:
-    """Only the functions and Versions each resource names: the steps ask about nothing else,
-    and a set per resource, kept for the whole transform, was 0.6x the template's JSON."""
+    """Only the `NAMED` resources each resource names: the steps ask about nothing else, and a
+    set per resource, kept for the whole transform, was 0.6x the template's JSON."""
     return {
         rid: tuple(n for n in found if resources[n]["Type"] in NAMED) if found else ()
         for rid, found in names.items()

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import function_settings
 from ..errors import error, warning
-from ..template import functions, names_in, properties, rename
+from ..template import functions, properties
 from ..work import FunctionPlan, Work
 from . import digests, hashing, takeover
 
@@ -44,7 +44,8 @@ def run(work: Work) -> None:
         work.plans[plan.logical_id] = plan
     _insert(work, additions)
     if renames:
-        _rename_everywhere(work, renames)
+        # `FunctionVersion` of aliases, CodeDeploy hooks, Lambda@Edge associations, Outputs.
+        work.rename(renames)
 
 
 def _mark(work: Work, plan: FunctionPlan, user: Any) -> None:
@@ -137,32 +138,3 @@ def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) 
 
 
 RENAME = "the template already uses it, so rename the template's resource"
-
-# Resource attributes that hold no intrinsic function, as the input checks made sure (or, for
-# Properties, are known by `Work.may_name`); DependsOn names resources as plain strings. Not
-# DeletionPolicy: AWS::LanguageExtensions lets it hold one.
-PLAIN_ATTRIBUTES = frozenset({"Type", "Properties", "DependsOn", "Condition"})
-
-
-def _rename_everywhere(work: Work, renames: dict[str, str]) -> None:
-    """Point every mention of a replaced Version at SafeLambda's: `FunctionVersion` of aliases,
-    CodeDeploy hooks, Lambda@Edge associations, `DependsOn`, Outputs."""
-    outputs = work.template.get("Outputs")
-    if isinstance(outputs, dict):
-        work.template["Outputs"] = {k: rename(v, renames) for k, v in outputs.items()}
-    for rid in list(work.resources):
-        resource = work.resources[rid]
-        named = work.may_name(rid, renames)
-        if not named and not PLAIN_ATTRIBUTES.issuperset(resource):
-            # Metadata, UpdatePolicy and the like; DependsOn is handled below.
-            rest = [v for k, v in resource.items() if k not in PLAIN_ATTRIBUTES]
-            named = not renames.keys().isdisjoint(names_in(rest))
-        if named:
-            resource = work.resources[rid] = rename(resource, renames)
-            if work.names is not None:
-                work.names.pop(rid, None)  # it names SafeLambda's Version now
-        depends = resource.get("DependsOn")
-        if isinstance(depends, str) and depends in renames:
-            work.edit(rid)["DependsOn"] = renames[depends]
-        elif isinstance(depends, list) and not renames.keys().isdisjoint(depends):
-            work.edit(rid)["DependsOn"] = [renames.get(d, d) for d in depends]

@@ -1,0 +1,143 @@
+"""`Adoption: Prepare`: publish and grant the aliases on a live stack, rewire nothing yet.
+
+Where a permission names its integration (an EventBridge rule, a Cognito user pool, an IoT rule,
+an SNS topic's inline subscription, an HTTP API body), no order can make the alias's grant exist
+before the integration invokes the alias. Deployed once with `Adoption: Prepare`, the stack gets
+its Versions, aliases and alias grants while every integration still invokes the function; the
+next deploy (without the setting) rewires onto grants that exist already.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from helpers import function, lint_errors, template
+from safelambda import TransformError, transform
+from safelambda.offline import pipeline
+
+ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
+
+
+def permission(principal: str, source: Any) -> dict[str, Any]:
+    return {
+        "Type": "AWS::Lambda::Permission",
+        "Properties": {
+            "FunctionName": ARN,
+            "Action": "lambda:InvokeFunction",
+            "Principal": principal,
+            "SourceArn": source,
+        },
+    }
+
+
+def live_stack() -> dict[str, Any]:
+    """What a stack without SafeLambda holds: integrations and permissions on the function."""
+    return template(
+        Fn=function(),
+        Rule={
+            "Type": "AWS::Events::Rule",
+            "Properties": {
+                "ScheduleExpression": "rate(1 minute)",
+                "Targets": [{"Id": "fn", "Arn": ARN}],
+            },
+        },
+        RulePerm=permission("events.amazonaws.com", {"Fn::GetAtt": ["Rule", "Arn"]}),
+        Pool={
+            "Type": "AWS::Cognito::UserPool",
+            "Properties": {"LambdaConfig": {"PreSignUp": ARN}},
+        },
+        PoolPerm=permission("cognito-idp.amazonaws.com", {"Fn::GetAtt": ["Pool", "Arn"]}),
+        Topic={
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"Subscription": [{"Protocol": "lambda", "Endpoint": ARN}]},
+        },
+        TopicPerm=permission("sns.amazonaws.com", {"Ref": "Topic"}),
+    )
+
+
+INTEGRATIONS = ("Rule", "Pool", "Topic")
+PERMISSIONS = ("RulePerm", "PoolPerm", "TopicPerm")
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param("metadata", id="template-metadata"),
+        pytest.param("parameters", id="transform-parameters"),
+        pytest.param("environ", id="macro-environment"),
+    ],
+)
+def test_prepare_rewires_nothing_and_grants_the_aliases_beside_the_existing_grants(
+    where: str,
+) -> None:
+    doc = live_stack()
+    options: dict[str, Any] = {}
+    if where == "metadata":
+        doc["Metadata"] = {"SafeLambda": {"Adoption": "Prepare"}}
+    elif where == "parameters":
+        options["parameters"] = {"Adoption": "Prepare"}
+    else:
+        options["environ"] = {"SAFELAMBDA_ADOPTION": "Prepare"}
+    result = transform(copy.deepcopy(doc), **options)
+    out = result.template["Resources"]
+    for rid in INTEGRATIONS:
+        assert out[rid] == doc["Resources"][rid]  # still invoking the function
+    kinds = [r["Type"] for r in out.values()]
+    assert kinds.count("AWS::Lambda::Version") == kinds.count("AWS::Lambda::Alias") == 1
+    for rid in PERMISSIONS:
+        assert out[rid]["Properties"]["FunctionName"] == {"Ref": "FnAliaslive"}
+        assert out[rid + "Unqualified"] == doc["Resources"][rid]
+    assert result.report.orderings == () and result.report.replaced == ()
+    assert lint_errors(result.template) == []
+
+
+def test_the_deploy_after_prepare_keeps_the_alias_grants_as_they_are_and_drops_the_copies() -> None:
+    prepared = transform(live_stack(), parameters={"Adoption": "Prepare"}).template["Resources"]
+    rewired = transform(live_stack()).template["Resources"]
+    for rid in PERMISSIONS:
+        # Same logical ID, same properties: CloudFormation leaves the alias grant in place while
+        # the integrations move onto the alias, and deletes the unqualified copy in cleanup.
+        assert rewired[rid] == prepared[rid]
+        assert rid + "Unqualified" not in rewired
+    assert rewired["Rule"]["Properties"]["Targets"][0]["Arn"] == {"Ref": "FnAliaslive"}
+
+
+def test_complete_is_the_default_and_a_wrong_value_is_a_coded_error() -> None:
+    assert transform(live_stack(), parameters={"Adoption": "Complete"}).template == (
+        transform(live_stack()).template
+    )
+    with pytest.raises(TransformError, match=r"SL010 .*Adoption: must be Prepare or Complete"):
+        transform(live_stack(), parameters={"Adoption": "prepare-ish"})
+
+
+def test_prepare_leaves_sam_api_deployment_and_function_url_as_they_are() -> None:
+    doc = {
+        "Transform": ["AWS::Serverless-2016-10-31", "SafeLambda"],
+        "Metadata": {"SafeLambda": {"Adoption": "Prepare"}},
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {
+                    "CodeUri": "s3://artifacts/fn.zip",
+                    "Handler": "app.handler",
+                    "Runtime": "python3.12",
+                    "FunctionUrlConfig": {"AuthType": "NONE"},
+                    "Events": {
+                        "Get": {"Type": "Api", "Properties": {"Path": "/", "Method": "get"}}
+                    },
+                },
+            }
+        },
+    }
+    outcome = pipeline.run(doc, pipeline.Options(), add_macro=True)
+    before, after = outcome.macro_input or {}, outcome.output
+    for rid in ("ServerlessRestApi", "FnUrl", "ServerlessRestApiProdStage"):
+        assert after["Resources"][rid] == before["Resources"][rid]
+    deployments = [r for r in after["Resources"] if r.startswith("ServerlessRestApiDeployment")]
+    assert deployments == [r for r in before["Resources"] if r in deployments]
+    assert "FnGetPermissionProdUnqualified" in after["Resources"]
+    assert outcome.result is not None
+    assert "SL304" not in {w.code for w in outcome.result.report.warnings}
