@@ -1,5 +1,6 @@
-"""`safelambda check` reads what a template points to on disk: local nested stacks (recursively,
-cycle-safe) and local state machine definitions, each finding naming the file and the path."""
+"""`safelambda check` reads what a template points to on disk: local `AWS::Include` files, local
+nested stacks (recursively, cycle-safe) and local state machine definitions, each finding naming
+the file and the path."""
 
 from __future__ import annotations
 
@@ -273,3 +274,52 @@ def test_transform_written_elsewhere_still_points_at_the_local_child(tmp_path: P
     result = safelambda("check", str(out))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{tmp_path}/child.yaml: SL411 Child/Mapping.")
+
+
+OPENAPI = {
+    "openapi": "3.0.1",
+    "info": {"title": "orders", "version": "1"},
+    "paths": {
+        "/orders": {
+            "get": {
+                "x-amazon-apigateway-integration": {
+                    "type": "aws_proxy",
+                    "httpMethod": "POST",
+                    "uri": {
+                        "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/"
+                        "functions/${Worker.Arn}/invocations"
+                    },
+                }
+            }
+        }
+    },
+}
+
+
+def included_api(transforms: Any) -> dict[str, Any]:
+    include = {"Name": "AWS::Include", "Parameters": {"Location": "./api/openapi.json"}}
+    return {
+        "Transform": transforms,
+        "Resources": {
+            "Worker": WORKER,
+            "Api": {
+                "Type": "AWS::Serverless::Api",
+                "Properties": {"StageName": "prod", "DefinitionBody": {"Fn::Transform": include}},
+            },
+        },
+    }
+
+
+def test_an_api_in_a_local_include_is_checked_and_passes_once_transformed(tmp_path: Path) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "openapi.json").write_text(json.dumps(OPENAPI))
+    source = write(tmp_path / "template.yaml", included_api(SAM))
+    failed = safelambda("check", str(source))
+    assert failed.returncode == 1
+    assert "SL411 Api.Properties.Body.paths./orders.get" in failed.stdout
+    protected = write(tmp_path / "protected.yaml", included_api([SAM, "SafeLambda"]))
+    (tmp_path / "build").mkdir()
+    out = tmp_path / "build" / "template.yaml"
+    assert safelambda("transform", str(protected), "-o", str(out), "-q").returncode == 0
+    passed = safelambda("check", str(out))
+    assert (passed.returncode, passed.stdout) == (0, "")
