@@ -66,5 +66,6 @@ def lint_file(tmp_path: Path, text: str, name: str = "template.yaml", **config: 
 
 def places(hits: list[Hit]) -> list[str]:
     """The Resource.Path each W9411 message names, as `safelambda check` prints it."""
-    named = (re.match(r"SL411 (.+?)(?: \(which [^)]* makes\))?: invokes ", h.message) for h in hits)
+    pattern = r"SL(?:411|302) (.+?)(?: \(which [^)]* makes\))?: invokes "
+    named = (re.match(pattern, h.message) for h in hits)
     return [m.group(1) for m, h in zip(named, hits, strict=True) if m and h.rule == "W9411"]

@@ -84,14 +84,20 @@ def latest(found: Analysis) -> list[Finding]:
         (
             _paths.locate(found.located, place.resource, place.location, place.function),
             error(
-                "SL411",
+                # As `check` codes it: a place the catalog leaves as written is SL302.
+                "SL302" if place.action == UNPROVEN else "SL411",
                 f"invokes {place.function} unqualified: every call reaches $LATEST, which is "
-                f"torn while an update runs; {advice}",
+                f"torn while an update runs; "
+                + (UNPROVEN_ADVICE if place.action == UNPROVEN else advice),
                 _place(found, place),
             ).render(),
         )
         for place in unqualified(template)
     ]
+
+
+UNPROVEN = "REPORT"  # the catalog's action for the places SafeLambda leaves as written
+UNPROVEN_ADVICE = "SafeLambda leaves it (an alias is unproven there): review it"
 
 
 # -- E9306: an alias or version invoked where only the function is granted ------------------
