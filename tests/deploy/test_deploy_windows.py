@@ -184,6 +184,27 @@ def test_a_wildcard_statement_already_grants_the_alias() -> None:
     assert simulate(wildcard("Fn"), wildcard("FnAliaslive")).findings == ()
 
 
+def test_sams_invoke_policy_template_grants_every_alias_of_the_function() -> None:
+    # SAM's LambdaInvokePolicy: `function:${functionName}*` with the name in Fn::Sub's variables.
+    def sam_policy(target: str) -> dict[str, Any]:
+        template = state_machine(target, "AWS::IAM::Policy")
+        statement = template["Resources"]["InvokePolicy"]["Properties"]["PolicyDocument"]
+        statement["Statement"][0]["Resource"] = {
+            "Fn::Sub": [
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+                "${functionName}*",
+                {"functionName": {"Ref": "Fn"}},
+            ]
+        }
+        return template
+
+    renamed = sam_policy("FnAliasprod")
+    renamed["Resources"]["FnAliasprod"] = renamed["Resources"].pop("FnAliaslive")
+    renamed["Resources"]["FnAliasprod"]["Properties"]["Name"] = "prod"
+    assert simulate(sam_policy("Fn"), sam_policy("FnAliaslive")).findings == ()
+    assert simulate(sam_policy("FnAliaslive"), renamed).findings == ()
+
+
 def test_a_target_granted_outside_the_template_is_named_when_the_integration_moves() -> None:
     previous = stack(Fn=fn(), Nightly=rule("Fn"))
     new = _aliased(Nightly=rule("FnAliaslive"))

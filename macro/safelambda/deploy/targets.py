@@ -99,6 +99,14 @@ def _suffixes(value: Any, path: Path, form: str, name: str) -> Iterator[str]:
             if match.group(1).strip() == name:
                 yield text[match.end() :]
         return
+    if len(path) >= 3 and path[-3:-1] == ("Fn::Sub", 1) and isinstance(path[-1], str):
+        # A variable of `Fn::Sub` (SAM's LambdaInvokePolicy: `function:${functionName}*`): the
+        # text after `${variable}` in its string.
+        text = _at(value, path[:-2])[0]
+        for match in SUB_VARIABLE.finditer(text if isinstance(text, str) else ""):
+            if match.group(1).strip() == path[-1]:
+                yield text[match.end() :]
+                return
     if len(path) >= 3 and path[-3] == "Fn::Join" and isinstance(path[-1], int):
         join, parts = _at(value, path[:-2]), _at(value, path[:-1])
         following = parts[path[-1] + 1] if path[-1] + 1 < len(parts) else None
