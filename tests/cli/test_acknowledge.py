@@ -150,7 +150,7 @@ def test_an_acknowledgement_that_matches_nothing_is_reported_and_fails(
     assert result.returncode == 1
     stale = [ln for ln in result.stdout.splitlines() if ln.startswith("SL415")]
     assert len(stale) == 1
-    assert stale[0].startswith(line + ", but check finds nothing there: remove it")
+    assert stale[0].startswith(line + ", but check finds none: remove it")
 
 
 def test_an_acknowledgement_left_after_the_fix_is_stale(tmp_path: Path) -> None:

@@ -214,7 +214,8 @@ def test_nested_stacks_are_read_recursively_and_a_cycle_is_an_error(tmp_path: Pa
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{tmp_path}/c/child.yaml: SL414 Child/Back.Properties.TemplateURL: names "
-        f"{tmp_path}/template.yaml, which nests itself: CloudFormation would nest it forever",
+        f"{tmp_path}/template.yaml, a template that already holds this stack, so CloudFormation "
+        "would nest it forever; point TemplateURL at another template",
         f"{tmp_path}/c/grandchild.yaml: SL411 Child/Inner/Mapping.Properties.FunctionName: "
         f"invokes Target of the parent stack (parameter Target of Inner) unqualified: {LATEST}",
     ]
@@ -226,16 +227,18 @@ def test_nested_stacks_are_read_recursively_and_a_cycle_is_an_error(tmp_path: Pa
         pytest.param(
             nested("missing.yaml", {"Ref": "Worker"}),
             "SL302",
-            "SL413 Child.Properties.TemplateURL: names local file {dir}/missing.yaml; check cannot "
-            "see what it invokes: cannot read {dir}/missing.yaml: No such file or directory",
+            "SL413 Child.Properties.TemplateURL: names local file {dir}/missing.yaml, but check "
+            "cannot read it: No such file or directory; correct TemplateURL or the file, so that "
+            "check sees what it invokes",
             id="nested-stack",
         ),
         pytest.param(
             state_machine({"W": {"Ref": "Worker"}}),
             "SL411",
             "SL413 Flow.Properties.DefinitionS3Location: names local file "
-            "{dir}/statemachine/flow.asl.json; check cannot see what it invokes: cannot read "
-            "{dir}/statemachine/flow.asl.json: No such file or directory",
+            "{dir}/statemachine/flow.asl.json, but check cannot read it: No such file or "
+            "directory; correct DefinitionS3Location or the file, so that check sees what it "
+            "invokes",
             id="definition",
         ),
     ],

@@ -86,13 +86,13 @@ def test_swap_keeps_the_written_release(
     [
         pytest.param(
             INSIGHTS.format("us-east-1", "", 21),
-            "LambdaInsightsExtension:21 (release 1.0.143.0) is known, so the swap takes the "
-            "catalog's LambdaInsightsExtension-Arm64:5",
+            "LambdaInsightsExtension:21 (release 1.0.143.0) is known, so SafeLambda swaps it "
+            "for the catalog's LambdaInsightsExtension-Arm64:5",
             id="release-without-arm64",
         ),
         pytest.param(
             INSIGHTS.format("us-east-1", "", 999),
-            "LambdaInsightsExtension:999 is known, so the swap takes the catalog's "
+            "LambdaInsightsExtension:999 is known, so SafeLambda swaps it for the catalog's "
             "LambdaInsightsExtension-Arm64:5",
             id="release-not-in-the-table",
         ),
@@ -106,7 +106,7 @@ def test_unknown_matching_release_warns_naming_both_versions(written: str, says:
     ]
     (warned,) = [w for w in result.report.warnings if w.code == "SL210"]
     assert (warned.resource, warned.path) == ("Fn", "Properties.Layers[0]")
-    assert warned.message.startswith(f"no arm64 build of the release of {says}: check it is")
+    assert warned.message.startswith(f"no arm64 build of the release of {says}; check that is")
 
 
 def test_check_names_the_release_keeping_arn_and_the_unknown_release() -> None:

@@ -105,7 +105,8 @@ def test_snippet_keys_merge_beside_the_keys_written_there(tmp_path: Path) -> Non
         pytest.param(
             {},
             {"Resources": {"Api": {"Type": "T", "Properties": {"Body": include("api.yaml")}}}},
-            "SL020 Api.Properties.Body.Fn::Transform: AWS::Include file api.yaml is missing (no ",
+            "SL020 Api.Properties.Body.Fn::Transform: AWS::Include file api.yaml is missing: there "
+            "is no ",
             id="missing",
         ),
         pytest.param(
@@ -209,7 +210,7 @@ def test_a_missing_include_through_the_cli_names_file_and_resource_and_writes_no
     assert result.returncode == 1
     expected = os.path.join(str(tmp_path), "api", "openapi.yaml")
     assert result.stderr == (
-        "SL020 Api.Properties.Body.Fn::Transform: AWS::Include file api/openapi.yaml is missing "
-        f"(no {expected})\n"
+        "SL020 Api.Properties.Body.Fn::Transform: AWS::Include file api/openapi.yaml is missing: "
+        f"there is no {expected}; create it or correct the Location\n"
     )
     assert not out.exists()

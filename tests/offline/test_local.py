@@ -72,13 +72,15 @@ def test_image_functions_get_the_tag_sam_build_gives_them_with_a_warning() -> No
     assert codes["PushedImage"] == {
         "ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/pushed:1"
     }
+    covers = (
+        ", the tag `sam build` gives the image, so offline the Version hash covers this tag, "
+        "not the image's content; change DockerTag whenever the image changes, so that a deploy "
+        "of this output publishes a new Version"
+    )
     assert stderr.splitlines() == [
-        "SL022 HelloFunction.Properties.ImageUri: ImageUri is hellofunction:python3.12-v1, the "
-        "tag `sam build` gives the image; offline, the Version hash covers this tag, not the "
-        "image's content",
-        "SL022 NamedImage.Properties.ImageUri: ImageUri is shared-image:latest, the tag `sam "
-        "build` gives the image; offline, the Version hash covers this tag, not the image's "
-        "content",
+        "SL022 HelloFunction.Properties.ImageUri: is filled with hellofunction:python3.12-v1"
+        + covers,
+        f"SL022 NamedImage.Properties.ImageUri: is filled with shared-image:latest{covers}",
     ]
     assert resources_of(IMAGE, "-q")[1] == ""
 

@@ -82,7 +82,7 @@ def test_the_fixed_version_error_says_how_to_proceed() -> None:
         transform(template(Fn=function(), FnPinned=version_of("Fn")))
     message = str(failure.value)
     assert "fixed logical ID" in message and "A version for this Lambda function exists" in message
-    assert "Remove it" in message and "Metadata.SafeLambda.Skip: true on Fn" in message
+    assert "remove it" in message and "Metadata.SafeLambda.Skip: true on Fn" in message
 
 
 def test_a_fixed_version_of_a_skipped_function_is_left_alone() -> None:

@@ -63,7 +63,7 @@ class Acknowledgement(NamedTuple):
     def stale(self) -> Problem:
         resource, path = self.written
         message = (
-            f"acknowledges {self.describe()}, but check finds nothing there: remove it, so it "
+            f"acknowledges {self.describe()}, but check finds none: remove it, so it "
             "cannot pass a later finding nobody reviewed"
         )
         return error("SL415", message, resource, path)

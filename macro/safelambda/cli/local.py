@@ -75,7 +75,10 @@ class Reader:
                 else:
                     problems.append(found)
             elif os.path.realpath(file) in chain:
-                message = f"names {file}, which nests itself: CloudFormation would nest it forever"
+                message = (
+                    f"names {file}, a template that already holds this stack, so CloudFormation "
+                    f"would nest it forever; point {key} at another template"
+                )
                 problems.append(error("SL414", message, *at))
             else:
                 child = self._nested(file, at, resource, processed, chain=chain)
@@ -125,8 +128,15 @@ def _read(file: str, at: tuple[str, str]) -> Any:
     try:
         return load_template(file)
     except TransformError as failure:
-        reason = failure.problems[0].message if failure.problems else "cannot be read"
-        message = f"names local file {file}; check cannot see what it invokes: {reason}"
+        reason = failure.problems[0].message if failure.problems else "cannot read it"
+        # The loader says "cannot read <file>: ..." or "cannot parse <file> at ...": name the
+        # file once, and say who cannot.
+        reason = reason.replace(file, "it")
+        why = f"check {reason}" if reason.startswith("cannot ") else reason
+        message = (
+            f"names local file {file}, but {why}; correct {at[1].removeprefix('Properties.')} "
+            "or the file, so that check sees what it invokes"
+        )
         raise TransformError([error("SL413", message, *at)]) from None
 
 

@@ -89,9 +89,9 @@ def _unchanged(t: Transition, function: str, version: str) -> Finding:
     return finding(
         "SL502",
         Severity.ERROR,
-        f"{version} is a new Version of {function}, which {what}: no version-locked property "
-        "changes, so Lambda publishes nothing ('A version for this Lambda function exists') and "
-        f"the stack fails; keep the previous Version's logical ID, or change {function} with it",
+        f"is a new Version of {function}, which {what}: no version-locked property changes, so "
+        "Lambda publishes nothing and the stack fails with 'A version for this Lambda function "
+        f"exists'; keep the previous Version's logical ID, or change {function} with it",
         version,
         Function=function,
         Version=version,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..errors import Severity
-from ..references import URL, services_of
+from ..references import PRINCIPALS, URL, services_of
 from .apis import content_of
 from .grants import Grant
 from .stack import Stack
@@ -194,15 +194,7 @@ def _outside(
         if (integration, call.target) in reported:
             return []
         reported.add((integration, call.target))
-        if caller.by == BY_ROLE:
-            fix = f"allow lambda:InvokeFunction on {call.target} in the caller's role"
-        elif caller.service == URL:
-            fix = f"let the URL's callers invoke it (lambda:InvokeFunctionUrl on {call.target})"
-        else:
-            fix = (
-                f"add an AWS::Lambda::Permission with FunctionName {call.target} for "
-                f"{caller.service}"
-            )
+        fix = _grant_to_add(caller, t.new.type_of(integration))
         return [
             finding(
                 "SL509",
@@ -220,3 +212,16 @@ def _outside(
             )
         ]
     return []
+
+
+def _grant_to_add(caller: Caller, integration_type: str | None) -> str:
+    """What to add so that the caller may invoke its new target: a role statement, a URL
+    permission, or a permission for the principal the integration's service invokes as."""
+    target = caller.call.target
+    if caller.by == BY_ROLE:
+        return f"allow lambda:InvokeFunction on {target} in the caller's role"
+    if caller.service == URL:
+        return f"let the URL's callers invoke it (lambda:InvokeFunctionUrl on {target})"
+    principal = PRINCIPALS.get(integration_type or "")
+    grantee = f"Principal {principal}" if principal else "its service as Principal"
+    return f"add an AWS::Lambda::Permission with FunctionName {target} and {grantee}"

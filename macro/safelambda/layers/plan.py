@@ -220,10 +220,11 @@ class Planner:
         if found.version is not None:
             return f"{arn.rsplit(':', 1)[0]}:{found.version}", None
         release = f" (release {found.release})" if found.release else ""
+        chosen = ":".join(arn.rsplit(":", 2)[1:])  # the catalog's layer name and version
         message = (
             f"no {arch} build of the release of {match.group(4)}:{version}{release} is known, so "
-            f"the swap takes the catalog's {arn.rsplit(':', 2)[1]}:{arn.rsplit(':', 1)[1]}: "
-            f"check it is the release you want, or write the {arch} layer yourself"
+            f"SafeLambda swaps it for the catalog's {chosen}; "
+            f"check that is the release you want, or write the {arch} layer yourself"
         )
         return arn, warning("SL210", message)
 

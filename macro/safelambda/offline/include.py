@@ -102,7 +102,12 @@ class _Includer:
             with open(full, encoding="utf-8") as file:
                 text = file.read()
         except FileNotFoundError:
-            self.fail("SL020", path, f"AWS::Include file {location} is missing (no {full})")
+            self.fail(
+                "SL020",
+                path,
+                f"AWS::Include file {location} is missing: there is no {full}; create it or "
+                "correct the Location",
+            )
             return None
         except (OSError, UnicodeDecodeError) as failure:
             reason = getattr(failure, "strerror", None) or "not UTF-8 text"
@@ -117,7 +122,12 @@ class _Includer:
                 self.problems.append(error(code, message, *_where(path)))
             return None
         if not isinstance(snippet, dict):
-            self.fail("SL021", path, f"AWS::Include file {location} does not hold a mapping")
+            self.fail(
+                "SL021",
+                path,
+                f"AWS::Include file {location} does not hold a mapping, and CloudFormation "
+                "inserts only a mapping; write the file's content as keys and values",
+            )
             return None
         return snippet
 

@@ -71,8 +71,9 @@ def _image_uri(logical_id: str, resource: dict[str, Any], shared: dict[str, Any]
     uri = f"{str(name).lower()}:{tag}"
     note = warning(
         "SL022",
-        f"ImageUri is {uri}, the tag `sam build` gives the image; offline, the Version hash "
-        "covers this tag, not the image's content",
+        f"is filled with {uri}, the tag `sam build` gives the image, so offline the Version "
+        "hash covers this tag, not the image's content; change DockerTag whenever the image "
+        "changes, so that a deploy of this output publishes a new Version",
         logical_id,
         "Properties.ImageUri",
     )

@@ -58,7 +58,8 @@ def placeholders(template: dict[str, Any]) -> list[Problem]:
             warning(
                 "SL023",
                 f"Serverless Application Repository application {application} {version} is not "
-                "fetched offline: the nested stack's TemplateURL is a placeholder",
+                "fetched offline, so this nested stack's TemplateURL is a placeholder that cannot "
+                "be deployed; deploy the source template, whose SAM transform fetches it",
                 str(logical_id),
                 "Properties.TemplateURL",
             )

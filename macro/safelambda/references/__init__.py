@@ -8,6 +8,7 @@ permission belongs to. The catalog, which of its actions invoke, and how princip
 actions are read are shared with the deploy model."""
 
 from . import catalog
+from .grants import PRINCIPALS
 from .iam import allows_invoke
 from .invocations import INVOKING, Invocation, invocations, unqualified
 from .permissions import granted_service
@@ -17,6 +18,7 @@ from .usage import ANY, URL, matches, principal_service, services_of
 __all__ = [
     "ANY",
     "INVOKING",
+    "PRINCIPALS",
     "URL",
     "Invocation",
     "allows_invoke",

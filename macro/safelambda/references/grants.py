@@ -133,11 +133,11 @@ class Grants:
         self.work.problems.append(
             warning(
                 "SL307",
-                f"invokes {function} through its alias {plan.alias_id}, and no "
-                f"AWS::Lambda::Permission in this template grants {principal} the alias; add one "
-                f"(FunctionName !Ref {plan.alias_id}, Principal {principal}, SourceArn this "
-                "resource's ARN), or a grant made outside the template stops matching and the "
-                "invocations fail after this deploy",
+                f"invokes {function} through its alias {plan.alias_id}, but no "
+                f"AWS::Lambda::Permission in this template grants {principal} the alias, so "
+                f"a grant made outside the template for {function} no longer covers it and the "
+                "invocations fail after this deploy; add a permission with FunctionName "
+                f"{plan.alias_id}, Principal {principal} and this resource's ARN as SourceArn",
                 resource_id,
                 render_path(("Properties", *path)),
             )

@@ -142,9 +142,9 @@ def _recorded(resources: dict[str, Any], versions: tuple[str, ...]) -> str | Non
 def _fixed(version_id: str, function_id: str) -> Problem:
     return error(
         "SL105",
-        f"a Version of {function_id} with a fixed logical ID: SafeLambda publishes "
-        f"{function_id}'s Version on every change, and two Versions of one function created in "
-        "one deploy fail it (Lambda: 'A version for this Lambda function exists'). Remove it and "
+        f"is a Version of {function_id} with a fixed logical ID, beside the one SafeLambda "
+        f"publishes on every change of {function_id}, and two Versions of one function created "
+        "in one deploy fail it with 'A version for this Lambda function exists'; remove it and "
         f"point what uses it at the alias, or set Metadata.SafeLambda.Skip: true on {function_id}",
         version_id,
         "Properties.FunctionName",
@@ -172,7 +172,8 @@ def _carried(
             error(
                 "SL107",
                 f"Versions {', '.join(versions)} of {function_id} have different properties, "
-                "so SafeLambda cannot tell which its Version should keep; remove all but one",
+                "so SafeLambda cannot tell whose properties its Version should keep; remove all "
+                "but one",
                 function_id,
             )
         ]
@@ -219,9 +220,9 @@ def unfollowed(
             problems.append(
                 error(
                     "SL106",
-                    f"a Version of {function_id} named in a form SafeLambda does not follow, "
-                    f"so it would publish beside SafeLambda's own: remove it (or, if a tool "
-                    f"generates it per content, write FunctionName as Ref {function_id})",
+                    f"is a Version of {function_id} named in a form SafeLambda does not follow, "
+                    "so it would be published beside SafeLambda's own; remove it, or write "
+                    f"FunctionName as a Ref to {function_id} if a tool generates it per content",
                     rid,
                     "Properties.FunctionName",
                 )
