@@ -65,7 +65,8 @@ def commands() -> dict[str, corpus.Command]:
 def verdict(command: corpus.Command) -> str:
     if command.code == 0:
         return TRANSFORMED
-    missing = re.findall(r"^SL020 .* is missing \(no (.+)\)$", command.stderr, re.M)
+    pattern = r"^SL020 .* is missing: there is no (.+); create it or correct the Location$"
+    missing = re.findall(pattern, command.stderr, re.M)
     if missing and command.codes == {"SL020"}:
         assert not any(Path(m).exists() for m in missing), command.stderr
         return MISSING_INCLUDE
