@@ -108,14 +108,21 @@ def parameter_values(
                 )
             )
             continue
-        kind = str(spec.get("Type", "String"))
-        is_list = kind == "CommaDelimitedList" or kind.startswith("List<")
-        values[name] = value.split(",") if is_list and isinstance(value, str) else value
-        if not is_list and isinstance(value, int | float) and not isinstance(value, bool):
-            values[name] = str(value)
+        values[name] = as_passed(spec, value)
     if problems:
         raise TransformError(problems)
     return values
+
+
+def as_passed(spec: Mapping[str, Any], value: Any) -> Any:
+    """A parameter's value as CloudFormation passes it: a list for `CommaDelimitedList` and
+    `List<…>` types, a number as its string."""
+    kind = str(spec.get("Type", "String"))
+    if kind == "CommaDelimitedList" or kind.startswith("List<"):
+        return value.split(",") if isinstance(value, str) else value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
 def write(path: str | None, text: str) -> None:

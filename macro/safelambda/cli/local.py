@@ -21,7 +21,7 @@ from typing import Any
 from ..errors import Problem, TransformError, error
 from ..template import NO_VALUE, Resolver, is_resolved, properties
 from .check import Definition, Nested, Processed, Subject
-from .files import load_template
+from .files import as_passed, load_template
 
 NESTED: dict[str, str] = {
     "AWS::CloudFormation::Stack": "TemplateURL",
@@ -168,9 +168,5 @@ def _values(source: dict[str, Any], resource: dict[str, Any], parent: Processed)
         value = resolver.resolve(given[name]) if name in given else spec.get("Default")
         if value is None or value is NO_VALUE or not is_resolved(value):
             continue
-        kind = str(spec.get("Type", "String"))
-        listed = kind == "CommaDelimitedList" or kind.startswith("List<")
-        values[name] = value.split(",") if listed and isinstance(value, str) else value
-        if not listed and isinstance(value, int | float) and not isinstance(value, bool):
-            values[name] = str(value)
+        values[name] = as_passed(spec, value)
     return values
