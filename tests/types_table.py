@@ -43,7 +43,9 @@ LOCAL_ARTIFACTS = frozenset(
 KEYS = ("enum", "minItems", "maxItems")
 
 
-def _schemas() -> tuple[Path, dict[str, str]]:
+def schemas() -> tuple[Path, dict[str, str]]:
+    """cfn-lint's schema folder, and each resource type's schema file digest (us-east-1's
+    first, then the other regions' for types it lacks)."""
     import cfnlint
 
     schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
@@ -149,10 +151,10 @@ def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
 def types_table() -> str:
     from cfnlint.version import __version__
 
-    schemas, digests = _schemas()
+    folder, digests = schemas()
 
     def schema(type_: str) -> _Schema:
-        path = schemas / "resources" / f"{digests[type_]}.json"
+        path = folder / "resources" / f"{digests[type_]}.json"
         return _Schema(json.loads(path.read_text(encoding="utf-8")), type_)
 
     table: dict[str, Any] = {FUNCTION: schema(FUNCTION).function()}

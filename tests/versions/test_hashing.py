@@ -6,13 +6,13 @@ import copy
 import gc
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import types_table
 from helpers import ROOT, function, template
 from safelambda import DeployContext, TransformError, transform
 from safelambda.versions import dependencies, hashing
@@ -23,17 +23,9 @@ TABLE = ROOT / "macro" / "safelambda" / "data" / "create_only.tsv"
 
 def create_only_table() -> str:
     """`data/create_only.tsv` as the CloudFormation resource schemas in cfn-lint define it."""
-    import cfnlint
     from cfnlint.version import __version__
 
-    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
-    providers = sorted(
-        (schemas / "providers").glob("*.json"), key=lambda p: (p.name != "us-east-1.json", p.name)
-    )
-    digests: dict[str, str] = {}
-    for provider in providers:
-        for type_, digest in json.loads(provider.read_text(encoding="utf-8")).items():
-            digests.setdefault(type_, digest)
+    folder, digests = types_table.schemas()
     lines = [
         "# Create-only properties of every CloudFormation resource type: a change to any of them",
         "# replaces the resource, and so changes its Ref and attributes. Nested create-only paths",
@@ -43,7 +35,7 @@ def create_only_table() -> str:
         "# Columns (tab-separated): resource type, create-only properties (comma-separated).",
     ]
     for type_ in sorted(digests):
-        schema = json.loads((schemas / "resources" / f"{digests[type_]}.json").read_text("utf-8"))
+        schema = json.loads((folder / "resources" / f"{digests[type_]}.json").read_text("utf-8"))
         names = sorted({p.split("/")[2] for p in schema.get("createOnlyProperties", [])})
         lines.append(f"{type_}\t{','.join(names)}")
     return "\n".join(lines) + "\n"
@@ -370,12 +362,9 @@ def test_lone_surrogates_hash_instead_of_crashing() -> None:
 
 
 def test_every_function_property_of_the_schema_is_classified() -> None:
-    import cfnlint
-
-    schemas = Path(cfnlint.__file__).parent / "data" / "schemas"
-    digest = json.loads((schemas / "providers" / "us-east-1.json").read_text("utf-8"))
+    folder, digests = types_table.schemas()
     schema = json.loads(
-        (schemas / "resources" / f"{digest['AWS::Lambda::Function']}.json").read_text("utf-8")
+        (folder / "resources" / f"{digests['AWS::Lambda::Function']}.json").read_text("utf-8")
     )
     read_only = {p.split("/")[2] for p in schema["readOnlyProperties"]}
     writable = set(schema["properties"]) - read_only
