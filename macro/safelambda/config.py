@@ -6,8 +6,9 @@ installed), the template's `Metadata.SafeLambda`, the transform's `Parameters`. 
 `VersionRetention`). `Layers` is the exception: every source's layer mapping is kept, in order,
 for `layer_catalog` to merge; a function's own `Layers` (family names) is read by `layers`.
 `Adoption` is the template's alone: `Prepare` publishes and grants the aliases and rewires
-nothing, for the first of two deploys that bring SafeLambda to a live stack (README, "Adopting
-SafeLambda on a live stack").
+nothing, for the first of two deploys that bring SafeLambda to a live stack; `Release` rewires as
+`Complete` and keeps every moved grant's unqualified original beside it, for the first of two
+deploys that remove SafeLambda (README, "Adopting SafeLambda on a live stack").
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from .errors import Problem, error
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}")
 RETENTIONS = ("Retain", "Delete")
-PREPARE, COMPLETE = "Prepare", "Complete"
-ADOPTIONS = (PREPARE, COMPLETE)
+PREPARE, COMPLETE, RELEASE = "Prepare", "Complete", "Release"
+ADOPTIONS = (PREPARE, COMPLETE, RELEASE)
 # `Acknowledge` is read by `safelambda check` (cli/acknowledge.py); the macro ignores it.
 TEMPLATE_KEYS = frozenset(
     {"AliasName", "VersionRetention", "Strict", "Report", "Layers", "Adoption", "Acknowledge"}
@@ -79,7 +80,7 @@ READERS: dict[str, tuple[str, Any, str]] = {
         "must be 1 to 128 letters, digits, - or _, and not only digits",
     ),
     "VersionRetention": ("version_retention", _one_of(RETENTIONS), "must be Retain or Delete"),
-    "Adoption": ("adoption", _one_of(ADOPTIONS), "must be Prepare or Complete"),
+    "Adoption": ("adoption", _one_of(ADOPTIONS), "must be Prepare, Complete or Release"),
     "Strict": ("strict", _boolean, "must be true or false"),
     "Skip": ("skip", _boolean, "must be true or false"),
 }

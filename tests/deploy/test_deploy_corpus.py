@@ -1,11 +1,12 @@
-"""The deploy model on every corpus template: first deploy, adoption, alias rename, removal.
+"""The deploy model on every corpus template: first deploy, adoption, alias rename, removal,
+and the README's two-deploy procedures.
 
-Each template SafeLambda processes is deployed four ways: from nothing, from itself without
-SafeLambda (adoption), from SafeLambda's output to the output with `AliasName: prod` (rename), and
-back to the template without SafeLambda (removal). The model must never crash and must give the
-same answer twice. The counts of findings are pinned as today's macro output gives them: the
-stale stages of adoption and rename (SL503, SL506, SL507) are issue 13's outage, and must fall
-to zero when the macro rotates API Deployments; update the numbers then, deliberately.
+Each template SafeLambda processes is deployed these ways: from nothing, from itself without
+SafeLambda (adoption), from SafeLambda's output to the output with `AliasName: prod` (rename),
+back to the template without SafeLambda (removal); adoption in two deploys (`Adoption: Prepare`,
+then the default), and removal in two (`Adoption: Release`, then without SafeLambda). The model
+must never crash and must give the same answer twice. The counts of findings are pinned as
+today's macro output gives them; update them deliberately, with the reason.
 """
 
 from __future__ import annotations
@@ -25,23 +26,28 @@ from safelambda.template.resolve import DeployContext
 
 FILES = corpus.corpus_files()
 needs_corpus = pytest.mark.skipif(not FILES, reason=f"no corpus at {corpus.CORPUS}")
-TRANSITIONS = ("first", "adopt", "rename", "remove")
+TRANSITIONS = ("first", "adopt", "rename", "remove", "prepare", "complete", "release", "removed")
 
 # Templates with at least one finding of each code, per transition, with today's macro. No
-# stale stage (SL503, SL506, SL507) on adoption, rename or removal: every rewritten API gets a
-# new Deployment. What remains: windows whose grant names its caller (SL505: EventBridge rules,
-# SAM HTTP APIs, Cognito, IoT; on a first deploy too, where SafeLambda changes nothing of the
-# kind), SNS subscriptions replaced to change their Endpoint (SL508), grants outside the
-# template (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies must name the
-# qualified function), and one hand-written API whose Deployment names some of its methods only
-# (SL504, apigw-cors-proxy).
+# stale stage (SL503, SL506, SL507) anywhere: every rewritten API gets a new Deployment. In one
+# deploy, what remains: windows whose grant names its caller (SL505: EventBridge rules, SAM HTTP
+# APIs, Cognito, IoT; on a first deploy too, where SafeLambda changes nothing of the kind; on a
+# removal, every integration moving back to its function). Through the procedures none is left:
+# Prepare and Release only add grants, and the deploy after each moves integrations onto grants
+# that exist. In every way: SNS subscriptions replaced to change their Endpoint (SL508), grants
+# outside the template (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies must
+# name the qualified function), and one hand-written API whose Deployment names some of its
+# methods only (SL504, apigw-cors-proxy).
 EXPECTED = {
     "first": {"SL504": 4, "SL505": 45},
     "adopt": {"SL504": 1, "SL505": 40, "SL508": 5, "SL509": 6},
     "rename": {"SL504": 1, "SL505": 40, "SL508": 5, "SL509": 2},
     "remove": {"SL504": 1, "SL505": 140, "SL508": 5, "SL509": 6},
+    "prepare": {},
+    "complete": {"SL504": 1, "SL508": 5, "SL509": 6},
+    "release": {},
+    "removed": {"SL504": 1, "SL508": 5, "SL509": 6},
 }
-
 
 Pairs = dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]
 
@@ -54,6 +60,8 @@ def _pairs(path: Path) -> tuple[Pairs, DeployContext] | None:
         context = DeployContext(corpus.REGION, "123456789012", values)
         live = transform(fragment, context).template
         prod = transform(fragment, context, environ={"SAFELAMBDA_ALIAS_NAME": "prod"}).template
+        prepared = transform(fragment, context, parameters={"Adoption": "Prepare"}).template
+        released = transform(fragment, context, parameters={"Adoption": "Release"}).template
     except (corpus.Verdict, TransformError):
         return None
     pairs: Pairs = {
@@ -61,6 +69,12 @@ def _pairs(path: Path) -> tuple[Pairs, DeployContext] | None:
         "adopt": (fragment, live),
         "rename": (live, prod),
         "remove": (live, fragment),
+        # The two-deploy procedures of the README: adoption through Prepare, removal through
+        # Release.
+        "prepare": (fragment, prepared),
+        "complete": (prepared, live),
+        "release": (live, released),
+        "removed": (released, fragment),
     }
     return pairs, context
 

@@ -10,12 +10,14 @@ next deploy (without the setting) rewires onto grants that exist already.
 from __future__ import annotations
 
 import copy
+from itertools import pairwise
 from typing import Any
 
 import pytest
 
 from helpers import function, lint_errors, template
 from safelambda import TransformError, transform
+from safelambda.deploy import simulate
 from safelambda.offline import pipeline
 
 ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
@@ -109,7 +111,9 @@ def test_complete_is_the_default_and_a_wrong_value_is_a_coded_error() -> None:
     assert transform(live_stack(), parameters={"Adoption": "Complete"}).template == (
         transform(live_stack()).template
     )
-    with pytest.raises(TransformError, match=r"SL010 .*Adoption: must be Prepare or Complete"):
+    with pytest.raises(
+        TransformError, match=r"SL010 .*Adoption: must be Prepare, Complete or Release"
+    ):
         transform(live_stack(), parameters={"Adoption": "prepare-ish"})
 
 
@@ -141,3 +145,54 @@ def test_prepare_leaves_sam_api_deployment_and_function_url_as_they_are() -> Non
     assert "FnGetPermissionProdUnqualified" in after["Resources"]
     assert outcome.result is not None
     assert "SL304" not in {w.code for w in outcome.result.report.warnings}
+
+
+# -- `Adoption: Release`: the first of two deploys that remove SafeLambda ----------------------
+
+
+def test_release_rewires_as_complete_and_keeps_an_unqualified_copy_of_every_moved_grant() -> None:
+    released = transform(live_stack(), parameters={"Adoption": "Release"})
+    complete = transform(live_stack()).template["Resources"]
+    out = released.template["Resources"]
+    copies = {rid + "Unqualified" for rid in PERMISSIONS}
+    assert {rid: r for rid, r in out.items() if rid not in copies} == complete
+    for rid in PERMISSIONS:
+        # The grant the template without SafeLambda has, so removing SafeLambda next finds the
+        # function granted already while its integrations move back to it.
+        assert out[rid + "Unqualified"] == live_stack()["Resources"][rid]
+    assert lint_errors(released.template) == []
+    again = transform(copy.deepcopy(released.template), parameters={"Adoption": "Release"})
+    assert again.template == released.template
+
+
+def test_removing_safelambda_after_release_leaves_no_window() -> None:
+    plain = live_stack()
+    live = transform(copy.deepcopy(plain)).template
+    released = transform(copy.deepcopy(plain), parameters={"Adoption": "Release"}).template
+    windows = [f.problem.resource for f in simulate(live, plain).findings]
+    # Straight from SafeLambda to the plain template, each integration moves back to the function
+    # before the permission that names it is created again.
+    assert sorted(windows) == sorted(INTEGRATIONS)
+    assert simulate(live, released).findings == ()  # only the copies are created
+    assert simulate(released, plain).findings == ()  # the copies grant the function meanwhile
+
+
+def test_renaming_the_alias_through_release_removal_and_prepare_leaves_no_window() -> None:
+    """A rename moves each integration from one alias to the other while the new alias's grant
+    is created after it (the grant names it): a window. Removing SafeLambda in two deploys and
+    adopting it again in two, with the new name, moves each integration only onto grants that
+    exist already."""
+    plain = live_stack()
+    live = transform(copy.deepcopy(plain)).template
+    renamed = {"AliasName": "prod"}
+    prod = transform(copy.deepcopy(plain), parameters=renamed).template
+    assert sorted(f.problem.resource for f in simulate(live, prod).findings) == sorted(INTEGRATIONS)
+    steps = [
+        live,
+        transform(copy.deepcopy(plain), parameters={"Adoption": "Release"}).template,
+        plain,
+        transform(copy.deepcopy(plain), parameters={**renamed, "Adoption": "Prepare"}).template,
+        prod,
+    ]
+    for previous, new in pairwise(steps):
+        assert simulate(previous, new).findings == ()

@@ -7,7 +7,9 @@ invokes the alias; it stays where it is when nothing in the template does (its c
 elsewhere and still names the function). When both are true, because something of that
 service still invokes the function unqualified (a place SafeLambda could not rewrite, content
 it cannot see, a caller outside the template), the permission moves and an unqualified copy
-`{Permission}Unqualified` is kept beside it, so no caller loses access.
+`{Permission}Unqualified` is kept beside it, so no caller loses access. Under `Adoption: Release`
+every permission that moves keeps that copy: the next deploy, without SafeLambda, moves the
+integrations back to the function while the copy still grants it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .usage import URL, principal_service
 PERMISSION = "AWS::Lambda::Permission"
 SUFFIX = "Unqualified"
 OUTSIDE = "a caller outside the template"
+RELEASED = "Adoption: Release keeps the function granted for the deploy that removes SafeLambda"
 
 
 def collect(place: Place) -> None:
@@ -38,11 +41,10 @@ def collect(place: Place) -> None:
 
 def follow(work: Work, context: Context) -> None:
     for kept in context.kept:  # say again what the earlier run said, so output is idempotent
-        who = service_of(work, work.resources[kept.resource_id]) or OUTSIDE
+        service = service_of(work, work.resources[kept.resource_id])
+        because = _because(context, service, kept.functions())
         work.problems.append(
-            _kept_warning(
-                kept.resource_id.removesuffix(SUFFIX), kept.resource_id, kept.functions(), who
-            )
+            _kept_warning(kept.resource_id.removesuffix(SUFFIX), kept.resource_id, because)
         )
     grouped: dict[str, list[tuple[Place, list[str]]]] = {}
     for place, functions in context.permissions:
@@ -69,7 +71,6 @@ def _follow(
     service = service_of(work, work.resources[resource_id])
     functions = list(dict.fromkeys(f for _, named in places for f in named))
     move = [f for f in functions if context.usage.alias_used(f, service)]
-    who = service or OUTSIDE
     if not move:
         through = f" as {service}" if service else ""
         work.problems.append(
@@ -83,7 +84,9 @@ def _follow(
             )
         )
         return None
-    keep = [f for f in move if service is None or context.usage.bare_used(f, service)]
+    keep = [
+        f for f in move if context.release or service is None or context.usage.bare_used(f, service)
+    ]
     original = work.keep(resource_id) if keep else None  # as it is before the rewrite
     targets = {f: work.plans[f].retarget_alias for f in move}
     for place, _ in places:
@@ -93,11 +96,11 @@ def _follow(
             work.rewrites += [Rewrite(resource_id, change) for change in changes]
     if original is None:
         return None
-    return _sibling(work, resource_id, original, keep, who)
+    return _sibling(work, resource_id, original, _because(context, service, keep))
 
 
 def _sibling(
-    work: Work, resource_id: str, original: dict[str, Any], keep: list[str], who: str
+    work: Work, resource_id: str, original: dict[str, Any], because: str
 ) -> tuple[str, dict[str, Any]] | None:
     sibling_id = resource_id + SUFFIX
     if sibling_id in work.resources:
@@ -110,15 +113,21 @@ def _sibling(
             )
         )
         return None
-    work.problems.append(_kept_warning(resource_id, sibling_id, keep, who))
+    work.problems.append(_kept_warning(resource_id, sibling_id, because))
     return sibling_id, original
 
 
-def _kept_warning(resource_id: str, sibling_id: str, keep: list[str], who: str) -> Problem:
+def _because(context: Context, service: str | None, keep: list[str]) -> str:
+    """Why a permission keeps its unqualified copy."""
+    if context.release:
+        return RELEASED
+    return f"{service or OUTSIDE} may still invoke {' and '.join(keep)} unqualified"
+
+
+def _kept_warning(resource_id: str, sibling_id: str, because: str) -> Problem:
     return warning(
         "SL306",
-        f"moved to the alias, and an unqualified copy {sibling_id} is kept because {who} may "
-        f"still invoke {' and '.join(keep)} unqualified",
+        f"moved to the alias, and an unqualified copy {sibling_id} is kept because {because}",
         resource_id,
     )
 

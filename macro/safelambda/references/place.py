@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import PREPARE
+from ..config import PREPARE, RELEASE
 from ..errors import error, warning
 from ..template import Path, function_of, names_in, render_path, retargeted
 from ..work import PlanTargets, Work
@@ -24,6 +24,9 @@ class Context:
         # `Adoption: Prepare`: integrations stay as they are; their functions' grants are made
         # for the aliases as if they moved, beside the unqualified ones they still use.
         self.prepare = work.settings.adoption == PREPARE
+        # `Adoption: Release`: integrations move as always; every permission that follows them
+        # keeps its unqualified original beside it, for the deploy that removes SafeLambda.
+        self.release = work.settings.adoption == RELEASE
         # (resource, function) for each resource whose places invoke a function's alias (or,
         # under Prepare, would), with the property path of the first such place. One flat
         # mapping: a mapping per resource was a twentieth of the peak memory.
