@@ -19,6 +19,7 @@ import pytest
 
 from helpers import ROOT, function, lint_errors, template
 from safelambda import transform
+from safelambda.deploy import simulate
 from safelambda.offline import pipeline
 from safelambda.template import references
 
@@ -254,6 +255,47 @@ def test_hand_written_rest_api_deployment_rotates_with_every_reference() -> None
     assert depends_on(resources[new]) == ["Get", "Invoke"]
     # The Description says which content the deployment serves, as a function's does.
     assert resources[new]["Properties"]["Description"] == f"v1 | SafeLambda:{new[-10:]}"
+    assert lint_errors(out) == []
+
+
+def _options_method(**extra: Any) -> dict[str, Any]:
+    """An OPTIONS method on the same resource, invoking the function too (a CORS handler)."""
+    doc = rest_api()
+    method = copy.deepcopy(doc["Resources"]["Get"])
+    method["Properties"]["HttpMethod"] = "OPTIONS"
+    method.update(extra)
+    return rest_api(Options=method)
+
+
+def test_new_deployment_waits_for_every_method_the_rewrite_changed() -> None:
+    """The author's Deployment names only `Get`; `Options` changes too (onto the alias), and a
+    Deployment created before that update snapshots the old one (apigw-cors-proxy)."""
+    doc = _options_method()
+    out = transform(copy.deepcopy(doc)).template
+    new = rotated("Release", out)
+    assert depends_on(out["Resources"][new]) == ["Get", "Invoke", "Options"]
+    assert [c for c in simulate(doc, out).codes if c == "SL504"] == []
+    assert lint_errors(out) == []
+
+
+@pytest.mark.parametrize(
+    ("conditional", "waits_for"),
+    [
+        pytest.param("Options", ["Get", "Invoke"], id="method"),
+        pytest.param("Invoke", ["Get", "Options"], id="permission"),
+    ],
+)
+def test_new_deployment_does_not_wait_for_a_resource_of_another_condition(
+    conditional: str, waits_for: list[str]
+) -> None:
+    # DependsOn on a resource whose condition may be false fails the deploy ("Unresolved
+    # resource dependencies"; cfn-lint E3005).
+    doc = _options_method()
+    doc["Resources"][conditional]["Condition"] = "WithCors"
+    doc["Parameters"] = {"Cors": {"Type": "String", "Default": "yes"}}
+    doc["Conditions"] = {"WithCors": {"Fn::Equals": [{"Ref": "Cors"}, "yes"]}}
+    out = transform(doc).template
+    assert depends_on(out["Resources"][rotated("Release", out)]) == waits_for
     assert lint_errors(out) == []
 
 

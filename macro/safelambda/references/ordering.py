@@ -6,9 +6,11 @@ which is new since its `Endpoint` is create-only; an API Deployment; a rule upda
 waits here for the alias's permission, for a separate IAM policy that lets its role invoke the
 alias, and for the alias's new `EventInvokeConfig` (its `Qualifier` is create-only, so it is a new
 resource too, and until it exists asynchronous invocations of the alias get Lambda's default
-retries and no destination). An order the template already implies is not added; an order that
-would close a cycle (a permission whose `SourceArn` names the integration) is left out and
-recorded in `Work.windows`: `Adoption: Prepare` closes those.
+retries and no destination); a Deployment also waits for each part of its API that moved, or it
+may snapshot the part as it was. An order the template already implies is not added, nor one on
+a resource of another condition; an order that would close a cycle (a permission whose
+`SourceArn` names the integration) is left out and recorded in `Work.windows`: `Adoption:
+Prepare` closes those.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def run(work: Work, context: Context, grants: Grants, found: dict[str, apis.Api]
     if context.prepare:
         return  # nothing invokes an alias it did not invoke before
     wanted: dict[str, list[str]] = {}
+    parts: dict[str, list[str]] = {}
     configs = _event_invoke_configs(work)
     policies = _policies(work, context)
     for resource_id, function in context.on_alias:
@@ -45,9 +48,14 @@ def run(work: Work, context: Context, grants: Grants, found: dict[str, apis.Api]
         needs = grants.covering(current, function) + policies.get((current, function), [])
         if work.resources[current]["Type"] not in SELF_CONFIGURED:
             needs += configs.get(function, [])
-        for rid in _waiting(work, current, found) if needs else ():
+        for rid in _waiting(work, current, found):
             wanted.setdefault(rid, []).extend(n for n in needs if n != rid)
+            if rid != current:  # a Deployment snapshots the part that moved: it waits for it
+                parts.setdefault(rid, []).append(current)
     graph = grants.graph
+    for rid, part in parts.items():
+        # Not what it reaches already (a Route names its Integration).
+        wanted[rid] += [p for p in part if not graph.reaches(rid, p, set())]
     for rid, needs in wanted.items():
         _order(work, graph, rid, list(dict.fromkeys(needs)))
 
@@ -74,8 +82,8 @@ def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
         cannot.update(graph.of(near))
     added: list[str] = []
     for need in needs:
-        if need in graph.of(rid):
-            continue  # the template orders them already
+        if need in graph.of(rid) or not _exists_with(work, need, rid):
+            continue  # the template orders them already, or cannot
         if graph.reaches(need, rid, cannot) and not _cut_stage_names(work, graph, need, rid):
             work.windows.append((rid, need))
             continue
@@ -86,6 +94,13 @@ def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
     if added:
         work.edit(rid)["DependsOn"] = listed(work.resources[rid]) + added
         work.orderings += [(rid, need) for need in added]
+
+
+def _exists_with(work: Work, need: str, rid: str) -> bool:
+    """`need` exists whenever `rid` does: a `DependsOn` on a resource whose condition may be
+    false fails the deploy ("Unresolved resource dependencies"; cfn-lint E3005)."""
+    condition = work.resources[need].get("Condition")
+    return condition is None or condition == work.resources[rid].get("Condition")
 
 
 def _cut_stage_names(work: Work, graph: Graph, permission: str, deployment: str) -> bool:
