@@ -30,8 +30,8 @@ TOOLS = ROOT / "tests" / "fixtures" / "tools"
 APPS = sorted(str(p.relative_to(TOOLS)) for p in TOOLS.glob("*/*") if p.is_dir())
 STEPS = ("v1", "v2", "v3")
 VERSION, ALIAS = "AWS::Lambda::Version", "AWS::Lambda::Alias"
-# The one place the real templates name a function that SafeLambda does not rewrite: the CDK's
-# S3 notifications custom resource (reported as SL301, left on `$LATEST`).
+# The CDK's S3 notifications custom resource: its handler puts the configuration as given, so
+# its LambdaFunctionArn moves to the alias like an AWS::S3::Bucket's.
 CDK_S3_NOTIFICATIONS = "BucketNotifications8F2E257D"
 
 
@@ -129,10 +129,8 @@ def test_every_integration_invokes_the_alias(app: str, step: str, runs: Runs) ->
     assert sorted(i.resource for i in found) == sorted(
         i.resource for i in invocations(source(app, step))
     )
-    # The CDK's S3 notifications custom resource is the one known miss, and it is reported.
-    missed = [line for line in stderr.splitlines() if line.startswith("SL301 ")]
-    expected = [CDK_S3_NOTIFICATIONS] if CDK_S3_NOTIFICATIONS in out["Resources"] else []
-    assert [line.split()[1].split(".")[0] for line in missed] == expected
+    # Nothing is left on `$LATEST`, the CDK's S3 notifications custom resource included.
+    assert [line for line in stderr.splitlines() if line.startswith("SL301 ")] == []
 
 
 @pytest.mark.parametrize(("app", "step"), EVERY_DEPLOY)
@@ -144,13 +142,24 @@ def test_every_permission_moves_to_the_alias_with_its_integration(
     for rid, permission in of_type(tool, "AWS::Lambda::Permission").items():
         (target,) = names_in(permission["Properties"]["FunctionName"])
         moved = out["Resources"][rid]["Properties"]["FunctionName"]
-        if (
-            permission["Properties"]["Principal"] == "s3.amazonaws.com"
-            and CDK_S3_NOTIFICATIONS in (tool["Resources"])
-        ):
-            assert moved == permission["Properties"]["FunctionName"]  # its integration stayed
-        else:
-            assert moved == {"Ref": report(out)[owner[target]]["Alias"]}
+        assert moved == {"Ref": report(out)[owner[target]]["Alias"]}
+
+
+def test_cdk_s3_notifications_move_to_the_alias_after_its_permission(runs: Runs) -> None:
+    out, _ = runs["cdk/rest-api-plain", "v1"]
+    notifications = out["Resources"][CDK_S3_NOTIFICATIONS]
+    (configuration,) = notifications["Properties"]["NotificationConfiguration"][
+        "LambdaFunctionConfigurations"
+    ]
+    assert configuration["LambdaFunctionArn"] == {"Ref": "Handler886CB40BAliaslive"}
+    # S3 checks the permission when the handler puts the configuration: the CDK's DependsOn on
+    # the permission, which moved to the alias with it, still orders them.
+    permission = "BucketAllowBucketNotificationsToRestApiPlainHandler8B8AEF7178A9F5DC"
+    assert permission in notifications["DependsOn"]
+    assert (
+        out["Resources"][permission]["Properties"]["FunctionName"]
+        == configuration["LambdaFunctionArn"]
+    )
 
 
 @pytest.mark.parametrize(("app", "step"), EVERY_DEPLOY)
