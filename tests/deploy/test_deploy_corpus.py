@@ -34,12 +34,16 @@ TRANSITIONS = ("first", "adopt", "rename", "remove")
 # kind), SNS subscriptions replaced to change their Endpoint (SL508), grants outside the
 # template (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies must name the
 # qualified function), and one hand-written API whose Deployment names some of its methods only
-# (SL504, apigw-cors-proxy).
+# (SL504, apigw-cors-proxy). Removal also moves one S3 bucket back to the function before the
+# function's event invoke config is created again (SL512, apigw-direct-s3-lambda-dotnet): the
+# config's `Qualifier` goes back from `live` to `$LATEST`, so it is replaced, and the template
+# without SafeLambda does not order the bucket after it as SafeLambda's output did (adoption and
+# rename show no SL512). No corpus template changes a Lambda target group in place (SL513).
 EXPECTED = {
     "first": {"SL504": 4, "SL505": 45},
     "adopt": {"SL504": 1, "SL505": 40, "SL508": 5, "SL509": 6},
     "rename": {"SL504": 1, "SL505": 40, "SL508": 5, "SL509": 2},
-    "remove": {"SL504": 1, "SL505": 140, "SL508": 5, "SL509": 6},
+    "remove": {"SL504": 1, "SL505": 140, "SL508": 5, "SL509": 6, "SL512": 1},
 }
 
 
