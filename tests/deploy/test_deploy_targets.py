@@ -85,6 +85,13 @@ def test_a_synchronous_caller_is_not_retried_by_lambda() -> None:
     assert [c for c in codes(simulate(previous, new)) if c[0] == "SL512"] == []
 
 
+def _empty() -> dict[str, Any]:
+    """The target group with no target yet."""
+    empty = target_group("Fn")
+    del empty["Resources"]["FnTargetGroup"]["Properties"]["Targets"]
+    return empty
+
+
 @pytest.mark.parametrize(
     ("previous", "new", "found"),
     [
@@ -107,6 +114,7 @@ def test_a_synchronous_caller_is_not_retried_by_lambda() -> None:
             id="new-logical-id",
         ),
         pytest.param(target_group("FnAliaslive"), target_group("FnAliaslive"), [], id="unchanged"),
+        pytest.param(_empty(), target_group("Fn"), [], id="first-target-registered"),
     ],
 )
 def test_a_lambda_target_group_cannot_change_its_target_in_place(

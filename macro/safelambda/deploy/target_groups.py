@@ -28,8 +28,11 @@ def target_groups(t: Transition) -> list[Finding]:
             continue
         if "Targets" not in action.properties:
             continue
-        if str(t.new.resources[rid].properties.get("TargetType", "")).lower() != LAMBDA:
+        props = t.new.resources[rid].properties
+        if str(props.get("TargetType", "")).lower() != LAMBDA:
             continue
+        if not (props.get("Targets") and t.previous.resources[rid].properties.get("Targets")):
+            continue  # a first target registered, or the last one removed: no swap
         before = sorted({c.target for c in t.old_calls if c.resource == rid})
         after = sorted({c.target for c in t.new_calls if c.resource == rid})
         found.append(_in_place(rid, before, after))
