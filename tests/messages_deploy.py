@@ -7,7 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from deploy.scenes import REGION_ACCOUNT, alias, arn, fn, permission, rule, stack, uri, version
+from deploy.scenes import (
+    REGION_ACCOUNT,
+    alias,
+    arn,
+    fn,
+    permission,
+    rule,
+    stack,
+    target_group,
+    topic,
+    uri,
+    version,
+)
 from safelambda.deploy import simulate
 
 APIGW = "apigateway.amazonaws.com"
@@ -122,4 +134,6 @@ DEPLOY: dict[str, Callable[[], list[str]]] = {
     ),
     "SL510": lambda: findings(scheduled("Fn"), _retyped()),
     "SL511": lambda: findings(None, uploads()),
+    "SL512": lambda: findings(topic("Fn"), topic("FnAliaslive")),
+    "SL513": lambda: findings(target_group("Fn"), target_group("FnAliaslive")),
 }

@@ -106,8 +106,12 @@ CODES: dict[str, str] = {
     "SL509": "An integration moves to a new target, and its old target's grant is not in the "
     "template: nothing grants the new one.",
     "SL510": "A resource changes type under the same logical ID, which CloudFormation refuses.",
-    "SL511": "An S3 bucket notification is configured before the permission it needs exists: "
-    "S3 checks it, and the deploy fails.",
+    "SL511": "An S3 bucket notification or a Lambda target group is configured before the "
+    "permission it needs exists: S3 and ELB check it, and the deploy fails.",
+    "SL512": "An asynchronous caller starts invoking a target before its new event invoke config "
+    "exists: events get Lambda's default retries and no destination.",
+    "SL513": "A Lambda target group changes its target in place, which fails the deploy: give it "
+    "a new logical ID.",
     "SL999": "An unexpected internal error; please report it.",
 }
 

@@ -40,16 +40,21 @@ TRANSITIONS = ("first", "adopt", "rename", "remove", "prepare", "complete", "rel
 # only (SL504) where SafeLambda does not replace them: on a first deploy (apigw-cors-nonproxy,
 # apigw-kinesis-lambda, apigw-websocket-api-connection-dynamodb: parts SafeLambda does not
 # change), and when the template without SafeLambda comes back (apigw-cors-proxy); a Deployment
-# SafeLambda makes waits for every part it moved.
+# SafeLambda makes waits for every part it moved. Removal, in one deploy or after Release, also
+# moves one S3 bucket back to the function before the function's event invoke config is created
+# again (SL512, apigw-direct-s3-lambda-dotnet): the config's `Qualifier` goes back from `live` to
+# `$LATEST`, so it is replaced, and the template without SafeLambda does not order the bucket
+# after it as SafeLambda's output did. No corpus template changes a Lambda target group in place
+# (SL513).
 EXPECTED = {
     "first": {"SL504": 3, "SL505": 45},
     "adopt": {"SL505": 40, "SL508": 5, "SL509": 6},
     "rename": {"SL505": 40, "SL508": 5, "SL509": 2},
-    "remove": {"SL504": 1, "SL505": 140, "SL508": 5, "SL509": 6},
+    "remove": {"SL504": 1, "SL505": 140, "SL508": 5, "SL509": 6, "SL512": 1},
     "prepare": {},
     "complete": {"SL508": 5, "SL509": 6},
     "release": {},
-    "removed": {"SL504": 1, "SL508": 5, "SL509": 6},
+    "removed": {"SL504": 1, "SL508": 5, "SL509": 6, "SL512": 1},
 }
 
 Pairs = dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]

@@ -40,7 +40,7 @@ def created_versions(previous: dict[str, Any] | None, new: dict[str, Any]) -> li
 
 
 # The deploy model's findings that mean a failed deploy or an outage.
-FAILING = ("SL501", "SL502", "SL503", "SL504", "SL506", "SL507", "SL510", "SL511")
+FAILING = ("SL501", "SL502", "SL503", "SL504", "SL506", "SL507", "SL510", "SL511", "SL513")
 
 
 def versions_of(doc: dict[str, Any]) -> list[str]:

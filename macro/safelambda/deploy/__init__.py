@@ -5,8 +5,9 @@ The entry is `model.simulate(previous, new, context) -> Deploy`: `Deploy.actions
 resource created, updated in place, replaced, deleted in cleanup or unchanged (`changes`), in
 dependency order (`graph`); `Deploy.findings` the coded findings of the service rules
 (`rules`: Lambda Versions, API Gateway snapshots in `stale`, grants and their windows in
-`windows`). `stack` reads one template, `targets` and `grants` what it invokes and who may,
-`apis` its API Gateway stages, `tables` the per-type facts. A rule is a function of a
+`windows`, event invoke configs in `retries`, Lambda target groups in `target_groups`).
+`stack` reads one template, `targets` and `grants` what it invokes and who may, `apis` its API
+Gateway stages, `tables` the per-type facts. A rule is a function of a
 `Transition` (both stacks and every action) to `Finding`s; `simulate(..., rules=)` runs others.
 """
 

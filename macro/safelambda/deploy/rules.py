@@ -8,6 +8,8 @@ coded findings that name the resources and say what to do.
 | snapshots     | SL503, SL504, SL506, SL507 | a stage serves its Deployment's snapshot          |
 | windows       | SL505, SL509, SL511 | an invocation needs a grant that exists at that moment  |
 | fan_out       | SL508              | a replaced integration delivers twice until cleanup      |
+| retries       | SL512              | an asynchronous event meets the config that exists then  |
+| target_groups | SL513              | a Lambda target group cannot change its target in place  |
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from collections.abc import Callable
 from ..errors import Severity
 from ..versions import LOCKED
 from .changes import Change
+from .retries import retries
 from .stale import snapshots
 from .tables import FAN_OUT, VERSION
+from .target_groups import target_groups
 from .transition import Finding, Transition, finding
 from .windows import windows
 
@@ -122,4 +126,12 @@ def fan_out(t: Transition) -> list[Finding]:
     return found
 
 
-RULES: tuple[Rule, ...] = (type_changes, versions, snapshots, windows, fan_out)
+RULES: tuple[Rule, ...] = (
+    type_changes,
+    versions,
+    snapshots,
+    windows,
+    fan_out,
+    retries,
+    target_groups,
+)

@@ -118,9 +118,73 @@ FAN_OUT = frozenset(
     }
 )
 
-# Services that check the grant when the integration is configured, not when they invoke: S3
-# validates a bucket's notification configuration by checking that it may invoke the function,
-# so the bucket fails to create or update until the permission exists ("AWS::S3::Bucket
-# NotificationConfiguration": "AWS CloudFormation checks whether the bucket can invoke the
-# function"; knowledge center "Unable to validate the following destination configurations").
-CHECKED_WHEN_CONFIGURED = frozenset({"AWS::S3::Bucket"})
+
+class Checked(NamedTuple):
+    """A service that checks the grant when the integration is configured, not when it invokes:
+    the integration fails to create or update until the permission exists."""
+
+    service: str  # who checks, for the message
+    refusal: str  # what CloudFormation reports
+    # What to do when the permission's `SourceArn` names the integration (a cycle).
+    uncycle: str
+
+
+# S3 validates a bucket's notification configuration by checking that it may invoke the
+# function ("AWS::S3::Bucket NotificationConfiguration": "AWS CloudFormation checks whether the
+# bucket can invoke the function"; knowledge center "Unable to validate the following
+# destination configurations"). ELB checks when it registers a Lambda target
+# ("AWS::ElasticLoadBalancingV2::TargetGroup": "Before you register a Lambda function as a
+# target, you must create a AWS::Lambda::Permission resource that grants the Elastic Load
+# Balancing service principal permission to invoke the Lambda function"; RegisterTargets fails
+# with "elasticloadbalancing principal does not have permission to invoke", aws-cdk #4663).
+# A target group's ARN ends in an ID ELB makes up, so it cannot be written as text: the
+# knowledge center ("fix the circular dependency between a Lambda permission and target group
+# resources") registers the target outside the group instead.
+CHECKED_WHEN_CONFIGURED: dict[str, Checked] = {
+    "AWS::S3::Bucket": Checked(
+        "S3",
+        "when it saves the notification configuration: the deploy fails ('Unable to validate "
+        "the following destination configurations')",
+        "name the bucket in {grants}'s SourceArn as text (or grant by SourceAccount), then "
+        "add DependsOn: [{grants}] to {actor}",
+    ),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": Checked(
+        "Elastic Load Balancing",
+        "when it registers the Lambda target: the deploy fails ('elasticloadbalancing "
+        "principal does not have permission to invoke')",
+        "grant by SourceAccount instead of the target group's ARN, then add DependsOn: "
+        "[{grants}] to {actor}",
+    ),
+}
+
+EVENT_INVOKE_CONFIG = "AWS::Lambda::EventInvokeConfig"
+
+# Callers that invoke asynchronously (InvocationType Event): Lambda queues the event and applies
+# the target's event invoke config (retries, maximum age, destinations), or its defaults of two
+# retries and no destination when the target has none ("Invoking a Lambda function
+# asynchronously", Lambda guide: "Several AWS services, such as Amazon S3 and Amazon SNS, invoke
+# functions asynchronously"; "Invoke a Lambda function on a schedule": "EventBridge Scheduler
+# invokes your Lambda function asynchronously"; CloudWatch guide, "Invoke a Lambda function
+# from an alarm": an asynchronous invocation; the Lambda operator guide's table of invocation
+# modes lists S3, SNS, SES, CloudWatch Logs, EventBridge, IoT among the asynchronous). SES
+# receipt rules and CodeCommit triggers are not catalogued callers, so not listed.
+ASYNCHRONOUS = frozenset(
+    {
+        "AWS::S3::Bucket",
+        "AWS::SNS::Subscription",
+        "AWS::SNS::Topic",
+        "AWS::Events::Rule",
+        "AWS::Scheduler::Schedule",
+        "AWS::IoT::TopicRule",
+        "AWS::Logs::SubscriptionFilter",
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::CompositeAlarm",
+    }
+)
+
+# A Lambda target group holds one function; changing it in place is not what the ELB guide
+# describes ("Lambda functions as targets": to replace the function, create a new target group
+# and update the listener rules), and CloudFormation's in-place update fails with "TargetGroup
+# did not stabilize", its rollback too (aws-cdk #8253: an alias rename; #13833: function to
+# alias).
+TARGET_GROUP = "AWS::ElasticLoadBalancingV2::TargetGroup"

@@ -5,9 +5,9 @@ a stage switched to a new snapshot, a route of an auto-deployed stage), the gran
 service invoke that target must already exist: created earlier in the dependency order, or held
 from before. A grant this deploy creates with no order against the caller leaves a window of
 seconds in which invocations fail with a permission error, and EventBridge, SNS, Cognito and IoT
-do not retry those (SL505); S3 checks the grant when the notification is configured, so there the
-deploy fails (SL511). An integration moved to a new target whose old grant lives outside the
-template leaves no grant at all (SL509).
+do not retry those (SL505); S3 checks the grant when the notification is configured and ELB when
+it registers a Lambda target, so there the deploy fails (SL511). An integration moved to a new
+target whose old grant lives outside the template leaves no grant at all (SL509).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .tables import (
     GRANTED_BY,
     ROLE,
     UNGRANTED,
+    Checked,
 )
 from .targets import Call
 from .transition import Finding, Transition, finding
@@ -141,8 +142,9 @@ def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Fin
         if cycle
         else f"add DependsOn: [{names}] to {actor}"
     )
-    if t.new.type_of(actor) in CHECKED_WHEN_CONFIGURED:
-        return _refused(call, actor, granting, advice, cycle)
+    checked = CHECKED_WHEN_CONFIGURED.get(t.new.type_of(actor) or "")
+    if checked is not None:
+        return _refused(call, actor, granting, checked.uncycle if cycle else advice, checked)
     return finding(
         "SL505",
         WARNING,
@@ -158,20 +160,17 @@ def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Fin
     )
 
 
-def _refused(call: Call, actor: str, granting: list[Grant], advice: str, cycle: bool) -> Finding:
+def _refused(
+    call: Call, actor: str, granting: list[Grant], advice: str, checked: Checked
+) -> Finding:
     """SL511: the service checks the grant when it is configured, so the deploy fails."""
     names = ", ".join(g.resource for g in granting)
-    if cycle:
-        advice = (
-            f"name the bucket in {names}'s SourceArn as text (or grant by SourceAccount), then "
-            f"add DependsOn: [{names}] to {actor}"
-        )
     return finding(
         "SL511",
         Severity.ERROR,
         f"is configured to invoke {call.target} ({call.place}) before {names} grants it, and "
-        "S3 checks that grant when it saves the notification configuration: the deploy fails "
-        f"('Unable to validate the following destination configurations'); {advice}",
+        f"{checked.service} checks that grant {checked.refusal}; "
+        + advice.format(grants=names, actor=actor),
         actor,
         Integration=call.resource,
         Place=call.place,
