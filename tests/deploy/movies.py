@@ -64,12 +64,15 @@ def changed(source: dict[str, Any], what: str) -> dict[str, Any]:
     return doc
 
 
-def movie(source: dict[str, Any]) -> dict[str, Deploy]:
-    """Each step's deploy of `source`."""
+Pair = tuple[dict[str, Any] | None, dict[str, Any]]
+
+
+def pairs(source: dict[str, Any]) -> dict[str, Pair]:
+    """Each step's (template the stack holds, template deployed) for `source`."""
     without, live = processed(source)
     _, prepared = processed(source, Adoption="Prepare")
     _, released = processed(source, Adoption="Release")
-    pairs: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {
+    return {
         "create": (None, live),
         "adopt": (without, live),
         "code": (live, processed(changed(source, "code"))[1]),
@@ -81,7 +84,11 @@ def movie(source: dict[str, Any]) -> dict[str, Deploy]:
         "release": (live, released),
         "removed": (released, without),
     }
-    return {step: simulate(previous, new) for step, (previous, new) in pairs.items()}
+
+
+def movie(source: dict[str, Any]) -> dict[str, Deploy]:
+    """Each step's deploy of `source`."""
+    return {step: simulate(previous, new) for step, (previous, new) in pairs(source).items()}
 
 
 def findings(deploy: Deploy) -> set[tuple[str, str | None]]:

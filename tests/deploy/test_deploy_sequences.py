@@ -1,11 +1,9 @@
 """Deploy sequences replayed through the model on the macro's real output (issue 13):
 asynchronous sources whose function has an event invoke config, and an ALB target group.
 
-Each template is deployed six ways: create (nothing -> output), adopt (the template as deployed
-without SafeLambda -> output), a code change, a configuration change (MemorySize), an alias
-rename (`AliasName: prod`) and removal (output -> the template without SafeLambda). SAM
-templates go through `safelambda.offline.pipeline` as `sam deploy` would; the hand-written ALB
-template through `safelambda.transform`.
+Each template is deployed every way `movies.pairs` lists: create, adopt, a code change, a
+configuration change (MemorySize), an alias rename (`AliasName: prod`), removal, and the two
+two-deploy procedures (`Adoption: Prepare` then the default; `Adoption: Release` then removal).
 """
 
 from __future__ import annotations
@@ -15,15 +13,12 @@ import functools
 from typing import Any
 
 import pytest
+from movies import STEPS, Pair, findings, pairs
 from scenes import LOAD_BALANCER, codes
 
-from safelambda import transform
 from safelambda.deploy import Phase, simulate
-from safelambda.offline import load_yaml, pipeline
+from safelambda.offline import load_yaml
 
-Pair = tuple[dict[str, Any] | None, dict[str, Any]]
-SEQUENCE = ("create", "adopt", "code", "config", "rename", "remove")
-PROD = {"SAFELAMBDA_ALIAS_NAME": "prod"}
 EVENTS = {
     "SNS": "{Type: SNS, Properties: {Topic: !Ref Topic}}",
     "S3": "{Type: S3, Properties: {Bucket: !Ref Bucket, Events: 's3:ObjectCreated:*'}}",
@@ -31,7 +26,7 @@ EVENTS = {
 }
 
 
-def sam(event: str, code: str = "app.zip", memory: int = 128) -> dict[str, Any]:
+def sam(event: str) -> dict[str, Any]:
     """A SAM function with an event invoke config (no retries, failures to a queue)."""
     return load_yaml(
         "Transform: [AWS::Serverless-2016-10-31, SafeLambda]\n"
@@ -43,8 +38,7 @@ def sam(event: str, code: str = "app.zip", memory: int = 128) -> dict[str, Any]:
         "    Properties:\n"
         "      Runtime: python3.12\n"
         "      Handler: app.handler\n"
-        f"      CodeUri: s3://artifacts/{code}\n"
-        f"      MemorySize: {memory}\n"
+        "      CodeUri: s3://artifacts/app.zip\n"
         "      EventInvokeConfig:\n"
         "        MaximumRetryAttempts: 0\n"
         "        DestinationConfig: {OnFailure: {Type: SQS}}\n"
@@ -52,23 +46,9 @@ def sam(event: str, code: str = "app.zip", memory: int = 128) -> dict[str, Any]:
     )
 
 
-def _run(source: dict[str, Any], environ: dict[str, str] | None = None) -> pipeline.Outcome:
-    return pipeline.run(source, pipeline.Options(environ=environ or {}))
-
-
 @functools.cache
 def sam_sequence(event: str) -> dict[str, Pair]:
-    first = _run(sam(event))
-    assert first.macro_input is not None
-    before, out = first.macro_input, first.output
-    return {
-        "create": (None, out),
-        "adopt": (before, out),
-        "code": (out, _run(sam(event, code="app-2.zip")).output),
-        "config": (out, _run(sam(event, memory=256)).output),
-        "rename": (out, _run(sam(event), PROD).output),
-        "remove": (out, before),
-    }
+    return pairs(sam(event))
 
 
 # What each deploy of each source finds, reasoned out:
@@ -83,31 +63,38 @@ def sam_sequence(event: str) -> dict[str, Pair]:
 # - EventBridge: the rule's permission names the rule (`SourceArn`), so the rule cannot wait for
 #   it: a window on every deploy that moves the rule (SL505; also on create, SAM's own). The rule
 #   does wait for the config (SafeLambda's order), except on removal (SL512).
-# Code and configuration changes move only the alias: nothing invokes anything new.
-EXPECTED: dict[str, dict[str, list[tuple[str, str]]]] = {
+# Code and configuration changes move only the alias: nothing invokes anything new. Prepare and
+# Release create grants and change no source. The deploy after Prepare moves each source as
+# adoption does, onto a grant that exists: the SNS subscription is still replaced (SL508). The
+# removal after Release moves each source back as removal does, onto a grant that exists, but the
+# config still goes back to `$LATEST` after it (SL512), and the subscription is replaced (SL508).
+EXPECTED: dict[str, dict[str, set[tuple[str, str | None]]]] = {
     "SNS": {
-        "adopt": [("SL508", "FnSource")],
-        "rename": [("SL508", "FnSource")],
-        "remove": [("SL505", "FnSource"), ("SL508", "FnSource"), ("SL512", "FnSource")],
+        "adopt": {("SL508", "FnSource")},
+        "rename": {("SL508", "FnSource")},
+        "remove": {("SL505", "FnSource"), ("SL508", "FnSource"), ("SL512", "FnSource")},
+        "complete": {("SL508", "FnSource")},
+        "removed": {("SL508", "FnSource"), ("SL512", "FnSource")},
     },
-    "S3": {"remove": [("SL512", "Bucket")]},
+    "S3": {"remove": {("SL512", "Bucket")}, "removed": {("SL512", "Bucket")}},
     "EventBridgeRule": {
-        "create": [("SL505", "FnSource")],
-        "adopt": [("SL505", "FnSource")],
-        "rename": [("SL505", "FnSource")],
-        "remove": [("SL505", "FnSource"), ("SL512", "FnSource")],
+        "create": {("SL505", "FnSource")},
+        "adopt": {("SL505", "FnSource")},
+        "rename": {("SL505", "FnSource")},
+        "remove": {("SL505", "FnSource"), ("SL512", "FnSource")},
+        "removed": {("SL512", "FnSource")},
     },
 }
 
 
-@pytest.mark.parametrize("deploy", SEQUENCE)
+@pytest.mark.parametrize("deploy", STEPS)
 @pytest.mark.parametrize("event", sorted(EVENTS))
 def test_an_asynchronous_source_with_an_event_invoke_config_deploys_as_reasoned(
     event: str, deploy: str
 ) -> None:
     previous, new = sam_sequence(event)[deploy]
     outcome = simulate(previous, new)
-    assert codes(outcome) == EXPECTED[event].get(deploy, [])
+    assert findings(outcome) == EXPECTED[event].get(deploy, set())
     assert not outcome.failed
 
 
@@ -126,7 +113,7 @@ def test_without_the_macros_order_the_adopted_source_would_get_the_defaults(even
     assert found == [("SL512", source)]
 
 
-def alb(code: str = "app.zip", memory: int = 128, name: str | None = None) -> dict[str, Any]:
+def alb(name: str | None = None) -> dict[str, Any]:
     """A hand-written function behind an ALB listener, its target group ordered after the
     permission ELB checks when it registers the function."""
     arn = {"Fn::GetAtt": ["Fn", "Arn"]}
@@ -138,8 +125,7 @@ def alb(code: str = "app.zip", memory: int = 128, name: str | None = None) -> di
         "Runtime": "python3.12",
         "Handler": "app.handler",
         "Role": "arn:aws:iam::123456789012:role/fn",
-        "MemorySize": memory,
-        "Code": {"S3Bucket": "artifacts", "S3Key": code},
+        "Code": {"S3Bucket": "artifacts", "S3Key": "app.zip"},
     }
     grant = {
         "Action": "lambda:InvokeFunction",
@@ -171,16 +157,7 @@ def alb(code: str = "app.zip", memory: int = 128, name: str | None = None) -> di
 
 @functools.cache
 def alb_sequence(name: str | None) -> dict[str, Pair]:
-    before = alb(name=name)
-    out = transform(before).template
-    return {
-        "create": (None, out),
-        "adopt": (before, out),
-        "code": (out, transform(alb(code="app-2.zip", name=name)).template),
-        "config": (out, transform(alb(memory=256, name=name)).template),
-        "rename": (out, transform(before, parameters={"AliasName": "prod"}).template),
-        "remove": (out, before),
-    }
+    return pairs(alb(name=name))
 
 
 def _group(template: dict[str, Any]) -> str:
@@ -191,11 +168,12 @@ def _group(template: dict[str, Any]) -> str:
 # A target group that moves to another target gets a new logical ID from SafeLambda (adopt: the
 # alias; rename: the hash covers the alias it names) or back its own (remove): CloudFormation
 # creates the new group, after the permission (the author's order, which SafeLambda keeps), moves
-# the listener and deletes the old group in cleanup. A code or configuration change keeps it.
-CREATED = {"create": True, "adopt": True, "code": False, "config": False, "rename": True}
+# the listener and deletes the old group in cleanup. A code or configuration change keeps it, and
+# so do Prepare (nothing moves) and Release (the group stays on the alias).
+KEPT = frozenset({"code", "configuration", "prepare", "release"})
 
 
-@pytest.mark.parametrize("deploy", SEQUENCE)
+@pytest.mark.parametrize("deploy", STEPS)
 @pytest.mark.parametrize("name", [None, "orders"], ids=["generated-name", "fixed-name"])
 def test_an_alb_target_group_is_replaced_by_a_new_logical_id_and_nothing_breaks(
     name: str | None, deploy: str
@@ -205,7 +183,7 @@ def test_an_alb_target_group_is_replaced_by_a_new_logical_id_and_nothing_breaks(
     assert codes(outcome) == []
     group = outcome.action(_group(new))
     assert group is not None
-    assert (group.change == "create") is CREATED.get(deploy, True)
+    assert (group.change == "create") is (deploy not in KEPT)
     if previous is not None and _group(previous) != _group(new):
         assert outcome.action(_group(previous), Phase.CLEANUP) is not None
 
