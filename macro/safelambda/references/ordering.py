@@ -65,18 +65,17 @@ def _waiting(work: Work, resource_id: str, found: dict[str, apis.Api]) -> list[s
 
 
 def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
-    # The template has no cycle (the input checks refuse one, and each order added here is
-    # checked), so nothing `rid` waits for can wait for `rid`: the searches stop there. Two
-    # steps cover the alias chain of what it invokes (an integration names the alias, which
-    # names the function and its Version, or its API does), the bulk of what they would read.
-    cannot = set(graph.of(rid))
-    for near in list(cannot):
-        cannot.update(graph.of(near))
+    cannot: set[str] | None = None  # made for the first need that takes a search
     added: list[str] = []
     for need in needs:
         if need in graph.of(rid):
             continue  # the template orders them already
-        if graph.reaches(need, rid, cannot) and not _cut_stage_names(work, graph, need, rid):
+        if rid in graph.of(need):
+            closes = True  # a permission naming its rule: the commonest cycle needs no search
+        else:
+            cannot = _near(graph, rid) if cannot is None else cannot
+            closes = graph.reaches(need, rid, cannot)
+        if closes and not _cut_stage_names(work, graph, need, rid):
             work.windows.append((rid, need))
             continue
         added.append(need)
@@ -86,6 +85,20 @@ def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
     if added:
         work.edit(rid)["DependsOn"] = listed(work.resources[rid]) + added
         work.orderings += [(rid, need) for need in added]
+
+
+def _near(graph: Graph, rid: str) -> set[str]:
+    """Resources known not to reach `rid`: two steps of what it waits for.
+
+    The template has no cycle (the input checks refuse one, and each order added here is
+    checked), so nothing `rid` waits for can wait for `rid`: the searches stop there. Two
+    steps cover the alias chain of what it invokes (an integration names the alias, which
+    names the function and its Version, or its API does), the bulk of what they would read.
+    """
+    cannot = set(graph.of(rid))
+    for near in list(cannot):
+        cannot.update(graph.of(near))
+    return cannot
 
 
 def _cut_stage_names(work: Work, graph: Graph, permission: str, deployment: str) -> bool:
@@ -98,7 +111,7 @@ def _cut_stage_names(work: Work, graph: Graph, permission: str, deployment: str)
     props = properties(work.resources[permission])
     stages = {
         s: name
-        for s in names_in(props) & work.resources.keys()
+        for s in graph.of(permission)
         if work.resources[s]["Type"] == REST_STAGE
         and isinstance(name := properties(work.resources[s]).get("StageName"), str)
         and "${" not in name
