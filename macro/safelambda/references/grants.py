@@ -75,8 +75,6 @@ class Grants:
         # mostly empty or one name, and a set each was a twentieth of the peak memory).
         self.scopes: dict[str, tuple[str, ...]] = {}
         self.sources: set[str] = set()
-        # What covers each (integration, function): the orderings ask first, SL307 again.
-        self.covered: dict[tuple[str, str], list[str]] = {}
         for rid, resource in work.resources.items():
             kind = resource["Type"]
             if kind not in (PERMISSION, RESOURCE_POLICY):
@@ -100,16 +98,13 @@ class Grants:
 
     def covering(self, resource_id: str, function: str) -> list[str]:
         """The permissions that let this resource's service invoke the function's alias."""
-        found = self.covered.get((resource_id, function))
-        if found is None:
-            service = services_of(self.work.resources[resource_id]["Type"])
-            found = self.covered[resource_id, function] = [
-                g.resource_id
-                for g in self.by_function.get(function, [])
-                if (g.service is None or matches(g.service, service))
-                and (not g.sources or self._scoped(resource_id, g.sources))
-            ]
-        return found
+        service = services_of(self.work.resources[resource_id]["Type"])
+        return [
+            g.resource_id
+            for g in self.by_function.get(function, [])
+            if (g.service is None or matches(g.service, service))
+            and (not g.sources or self._scoped(resource_id, g.sources))
+        ]
 
     def _scoped(self, resource_id: str, sources: tuple[str, ...]) -> bool:
         """The resource is, belongs to or names one of a grant's sources."""

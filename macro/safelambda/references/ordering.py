@@ -67,8 +67,9 @@ def _waiting(work: Work, resource_id: str, found: dict[str, apis.Api]) -> list[s
 def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
     cannot: set[str] | None = None  # made for the first need that takes a search
     added: list[str] = []
+    waits = listed(work.resources[rid])  # SAM's bucket waits for its permission so
     for need in needs:
-        if need in graph.of(rid):
+        if need in waits or need in graph.of(rid):
             continue  # the template orders them already
         if rid in graph.of(need):
             closes = True  # a permission naming its rule: the commonest cycle needs no search
@@ -83,7 +84,7 @@ def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
         # cannot, since nothing new leads into `rid`.
         graph.add(rid, need)
     if added:
-        work.edit(rid)["DependsOn"] = listed(work.resources[rid]) + added
+        work.edit(rid)["DependsOn"] = waits + added
         work.orderings += [(rid, need) for need in added]
 
 
