@@ -67,7 +67,7 @@ def _waiting(work: Work, resource_id: str, found: dict[str, apis.Api]) -> list[s
 def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
     cannot: set[str] | None = None  # made for the first need that takes a search
     added: list[str] = []
-    waits = listed(work.resources[rid])  # SAM's bucket waits for its permission so
+    waits = listed(work.resources[rid])  # SAM lists a bucket's permission: no read needed
     for need in needs:
         if need in waits or need in graph.of(rid):
             continue  # the template orders them already
