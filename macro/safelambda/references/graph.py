@@ -41,8 +41,6 @@ class Graph:
 
         `cannot` holds resources known not to reach `goal`; a search that fails adds what it saw.
         """
-        if goal in self.of(start):  # a permission naming its rule, the commonest cycle
-            return True
         seen: set[str] = set()
         stack = [start]
         while stack:

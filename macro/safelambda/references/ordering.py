@@ -73,18 +73,18 @@ def _waiting(work: Work, resource_id: str, found: dict[str, apis.Api]) -> list[s
 
 
 def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
-    # The template has no cycle (the input checks refuse one, and each order added here is
-    # checked), so nothing `rid` waits for can wait for `rid`: the searches stop there. Two
-    # steps cover the alias chain of what it invokes (an integration names the alias, which
-    # names the function and its Version, or its API does), the bulk of what they would read.
-    cannot = set(graph.of(rid))
-    for near in list(cannot):
-        cannot.update(graph.of(near))
+    cannot: set[str] | None = None  # made for the first need that takes a search
     added: list[str] = []
+    waits = listed(work.resources[rid])  # SAM lists a bucket's permission: no read needed
     for need in needs:
-        if need in graph.of(rid) or not _exists_with(work, need, rid):
+        if need in waits or need in graph.of(rid) or not _exists_with(work, need, rid):
             continue  # the template orders them already, or cannot
-        if graph.reaches(need, rid, cannot) and not _cut_stage_names(work, graph, need, rid):
+        if rid in graph.of(need):
+            closes = True  # a permission naming its rule: the commonest cycle needs no search
+        else:
+            cannot = _near(graph, rid) if cannot is None else cannot
+            closes = graph.reaches(need, rid, cannot)
+        if closes and not _cut_stage_names(work, graph, need, rid):
             work.windows.append((rid, need))
             continue
         added.append(need)
@@ -92,7 +92,7 @@ def _order(work: Work, graph: Graph, rid: str, needs: list[str]) -> None:
         # cannot, since nothing new leads into `rid`.
         graph.add(rid, need)
     if added:
-        work.edit(rid)["DependsOn"] = listed(work.resources[rid]) + added
+        work.edit(rid)["DependsOn"] = waits + added
         work.orderings += [(rid, need) for need in added]
 
 
@@ -101,6 +101,20 @@ def _exists_with(work: Work, need: str, rid: str) -> bool:
     false fails the deploy ("Unresolved resource dependencies"; cfn-lint E3005)."""
     condition = work.resources[need].get("Condition")
     return condition is None or condition == work.resources[rid].get("Condition")
+
+
+def _near(graph: Graph, rid: str) -> set[str]:
+    """Resources known not to reach `rid`: two steps of what it waits for.
+
+    The template has no cycle (the input checks refuse one, and each order added here is
+    checked), so nothing `rid` waits for can wait for `rid`: the searches stop there. Two
+    steps cover the alias chain of what it invokes (an integration names the alias, which
+    names the function and its Version, or its API does), the bulk of what they would read.
+    """
+    cannot = set(graph.of(rid))
+    for near in list(cannot):
+        cannot.update(graph.of(near))
+    return cannot
 
 
 def _cut_stage_names(work: Work, graph: Graph, permission: str, deployment: str) -> bool:
@@ -113,7 +127,7 @@ def _cut_stage_names(work: Work, graph: Graph, permission: str, deployment: str)
     props = properties(work.resources[permission])
     stages = {
         s: name
-        for s in names_in(props) & work.resources.keys()
+        for s in graph.of(permission)
         if work.resources[s]["Type"] == REST_STAGE
         and isinstance(name := properties(work.resources[s]).get("StageName"), str)
         and "${" not in name

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..template import Path, Targets, invokes, names_in, properties, references, retarget
+from ..template import (
+    CONTAINERS,
+    Path,
+    Targets,
+    invokes,
+    names_in,
+    properties,
+    references,
+    retarget,
+)
 from ..work import Rewrite, Work
 from . import catalog, iam, permissions, qualifier, transitions
 from .place import Context, Place, unrewritten
@@ -132,9 +141,14 @@ def _report_leftovers(work: Work, context: Context, resource_id: str, handled: s
     if not work.may_name(resource_id, work.plans):
         return
     # Rewritten places name aliases now; what names a function outside the top-level properties
-    # handled whole (FunctionName, Body, ...) is found by a cheaper walk first.
-    rest = [v for k, v in props.items() if ("Properties", k) not in handled]
-    if names_in(rest).isdisjoint(work.plans):
+    # handled whole (FunctionName, Body, ...) is found by a cheaper walk first, which skips
+    # what no intrinsic can be (Action, Principal, Name: a string names nothing).
+    rest = [
+        v
+        for k, v in props.items()
+        if isinstance(v, CONTAINERS) and ("Properties", k) not in handled
+    ]
+    if not rest or names_in(rest).isdisjoint(work.plans):
         return
     for path, reference in references(props, ("Properties",), skip=handled):
         if reference.target not in work.plans or not invokes(reference):
