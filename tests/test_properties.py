@@ -360,11 +360,27 @@ def _check_action(
         qualifier: Any = resource["Properties"]
         for part in entry.qualifier:
             qualifier = qualifier[part]
-        assert qualifier == plan["AliasName"]
+        assert qualifier == _qualifier_for(before, plan["AliasName"])
     elif entry.action == "PERMISSION":  # follows its integration, when the template has one
         assert after == before or _mentions(after, [plan["Alias"]])
     else:  # LEAVE, REPORT, HIDDEN; EXTEND_IAM needs a policy statement, not drawn here
         assert after == before
+
+
+def _qualifier_for(target: Any, alias_name: str) -> Any:
+    """A QUALIFIER place's qualifier: the alias name where the target names the function, and
+    none where it is `AWS::NoValue`, under the same `Fn::If` as the target (the generator's
+    `{"Fn::If": ["IsProd", <function>, NoValue]}`): with no target there is no qualifier."""
+    if isinstance(target, dict) and "Fn::If" in target:
+        condition, then, other = target["Fn::If"]
+        return {
+            "Fn::If": [
+                condition,
+                _qualifier_for(then, alias_name),
+                _qualifier_for(other, alias_name),
+            ]
+        }
+    return target if target == {"Ref": "AWS::NoValue"} else alias_name
 
 
 def _other_architecture(props: dict[str, Any], context: DeployContext) -> None:
