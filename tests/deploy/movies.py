@@ -16,7 +16,7 @@ from typing import Any
 from safelambda.deploy import Deploy, simulate
 from safelambda.deploy.stack import Stack
 from safelambda.deploy.targets import calls
-from safelambda.offline import pipeline
+from safelambda.offline import load_yaml, pipeline
 
 FUNCTIONS = frozenset({"AWS::Serverless::Function", "AWS::Lambda::Function"})
 STEPS = (
@@ -31,6 +31,24 @@ STEPS = (
     "release",
     "removed",
 )
+
+
+def sam(events: dict[str, str] | None = None, resources: str = "", **properties: str) -> Any:
+    """A SAM template of one Python function `Fn` with its code in S3: `events` by name and
+    other `properties` as YAML flow values, `resources` as YAML lines of other resources."""
+    lines = "".join(f"      {key}: {value}\n" for key, value in properties.items())
+    if events:
+        lines += "      Events:\n" + "".join(f"        {k}: {v}\n" for k, v in events.items())
+    return load_yaml(
+        "Transform: [AWS::Serverless-2016-10-31, SafeLambda]\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.12\n"
+        "      Handler: app.handler\n"
+        "      CodeUri: s3://artifacts/app.zip\n" + lines + resources
+    )
 
 
 def processed(source: dict[str, Any], **settings: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 import pytest
-from movies import STEPS, findings, movie, processed, unqualified
+from movies import STEPS, findings, movie, processed, sam, unqualified
 
 from helpers import ROOT
 from safelambda import cli
@@ -36,21 +36,6 @@ def plain(resources: str) -> dict[str, Any]:
         "AWSTemplateFormatVersion: '2010-09-09'\nTransform: SafeLambda\nResources:\n"
         + FUNCTION
         + resources
-    )
-
-
-def sam(events: str, **extra: str) -> dict[str, Any]:
-    more = "".join(f"      {key}: {value}\n" for key, value in extra.items())
-    return load_yaml(
-        "Transform: [AWS::Serverless-2016-10-31, SafeLambda]\n"
-        "Resources:\n"
-        "  Fn:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties:\n"
-        "      Runtime: python3.12\n"
-        "      Handler: app.handler\n"
-        "      CodeUri: s3://artifacts/app.zip\n"
-        f"{more}" + ("      Events:\n" + events if events else "")
     )
 
 
@@ -235,8 +220,8 @@ def merged(*parts: Expected) -> Expected:
     return found
 
 
-SAM_API = "        Get: {Type: Api, Properties: {Path: /, Method: get}}\n"
-SAM_HTTP_API = "        Get: {Type: HttpApi, Properties: {Path: /, Method: get}}\n"
+SAM_API = {"Get": "{Type: Api, Properties: {Path: /, Method: get}}"}
+SAM_HTTP_API = {"Get": "{Type: HttpApi, Properties: {Path: /, Method: get}}"}
 REPLACED = ("adopt", "rename", "remove", "complete", "removed")
 
 CASES = [
@@ -283,11 +268,9 @@ CASES = [
     ),
     # The policy keeps the function and gains the alias, and the machine waits for it.
     pytest.param(STEP_FUNCTIONS, {}, id="step-functions-separate-policy"),
-    pytest.param(sam("", FunctionUrlConfig="{AuthType: NONE}"), removal("FnUrl"), id="url"),
+    pytest.param(sam(FunctionUrlConfig="{AuthType: NONE}"), removal("FnUrl"), id="url"),
     # With AWS_IAM, callers' own policies grant the URL: nothing in the template does.
-    pytest.param(
-        sam("", FunctionUrlConfig="{AuthType: AWS_IAM}"), outside("FnUrl"), id="url-aws-iam"
-    ),
+    pytest.param(sam(FunctionUrlConfig="{AuthType: AWS_IAM}"), outside("FnUrl"), id="url-aws-iam"),
 ]
 
 

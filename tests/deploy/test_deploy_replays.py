@@ -10,39 +10,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from movies import processed, sam
 from scenes import codes
 from test_deploy_apis import UNPROTECTED, rest
 
 from safelambda.deploy import simulate
-from safelambda.offline import load_yaml, pipeline
 
 DEPLOYMENT = "AWS::ApiGateway::Deployment"
 
 
-def sam(events: str, *, auto_publish: bool = False) -> dict[str, Any]:
-    alias = "      AutoPublishAlias: live\n" if auto_publish else ""
-    return load_yaml(
-        "Transform: [AWS::Serverless-2016-10-31, SafeLambda]\n"
-        "Resources:\n"
-        "  Fn:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties:\n"
-        "      Runtime: python3.12\n"
-        "      Handler: app.handler\n"
-        "      CodeUri: s3://artifacts/app.zip\n"
-        f"{alias}"
-        "      Events:\n"
-        "        Get:\n"
-        f"          Type: {events}\n"
-        "          Properties: {Path: /, Method: get}\n"
-    )
-
-
-def adoption(source: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the template without SafeLambda, the template with it), both fully processed."""
-    outcome = pipeline.run(source, pipeline.Options())
-    assert outcome.macro_input is not None
-    return outcome.macro_input, outcome.output
+def sam_api(events: str, *, auto_publish: bool = False) -> dict[str, Any]:
+    alias = {"AutoPublishAlias": "live"} if auto_publish else {}
+    return sam({"Get": f"{{Type: {events}, Properties: {{Path: /, Method: get}}}}"}, **alias)
 
 
 def _of_type(template: dict[str, Any], type_: str) -> list[str]:
@@ -56,7 +35,7 @@ def test_adopting_safelambda_on_a_sam_api_rotates_the_deployment_and_leaves_no_s
     plus a hash of the rewritten API), ordered after the alias's permission: both stages move to
     the new snapshot, which invokes the alias, and nothing the old snapshot needed is deleted
     while a stage still serves it."""
-    before, after = adoption(sam("Api"))
+    before, after = processed(sam_api("Api"))
     (old,) = _of_type(before, DEPLOYMENT)
     (new,) = _of_type(after, DEPLOYMENT)
     assert new != old and new.startswith(old)
@@ -74,7 +53,7 @@ def test_model_sees_the_http_api_window_it_cannot_order() -> None:
     """SAM's HTTP API deploys itself (`$default` stage, AutoDeploy): no stale stage, but the
     API's body moves to the alias before the alias's permission exists, and that permission's
     SourceArn names the API, so no DependsOn can close it."""
-    before, after = adoption(sam("HttpApi"))
+    before, after = processed(sam_api("HttpApi"))
     deploy = simulate(before, after)
     assert codes(deploy) == [("SL505", "ServerlessHttpApi")]
     assert deploy.findings[0].details["Grants"] == ["FnGetPermission"]
@@ -83,13 +62,13 @@ def test_model_sees_the_http_api_window_it_cannot_order() -> None:
 
 
 def test_taking_over_sams_versions_publishes_exactly_one_version() -> None:
-    before, after = adoption(sam("Api", auto_publish=True))
+    before, after = processed(sam_api("Api", auto_publish=True))
     assert len(_of_type(before, "AWS::Lambda::Version")) == 1
     assert simulate(before, after).findings == ()
 
 
 def test_a_second_version_beside_sams_would_fail_the_stack() -> None:
-    before, after = adoption(sam("Api", auto_publish=True))
+    before, after = processed(sam_api("Api", auto_publish=True))
     (sams,) = _of_type(before, "AWS::Lambda::Version")
     both = copy.deepcopy(after)
     both["Resources"][sams] = before["Resources"][sams]
@@ -97,7 +76,7 @@ def test_a_second_version_beside_sams_would_fail_the_stack() -> None:
 
 
 def test_without_its_description_marker_the_new_version_would_have_nothing_to_publish() -> None:
-    before, after = adoption(sam("Api", auto_publish=True))
+    before, after = processed(sam_api("Api", auto_publish=True))
     unmarked = copy.deepcopy(after)
     del unmarked["Resources"]["Fn"]["Properties"]["Description"]
     (version,) = _of_type(after, "AWS::Lambda::Version")

@@ -13,11 +13,10 @@ import functools
 from typing import Any
 
 import pytest
-from movies import STEPS, Pair, findings, pairs
+from movies import STEPS, Pair, findings, pairs, sam
 from scenes import LOAD_BALANCER, codes
 
 from safelambda.deploy import Phase, simulate
-from safelambda.offline import load_yaml
 
 EVENTS = {
     "SNS": "{Type: SNS, Properties: {Topic: !Ref Topic}}",
@@ -26,29 +25,18 @@ EVENTS = {
 }
 
 
-def sam(event: str) -> dict[str, Any]:
+def with_config(event: str) -> dict[str, Any]:
     """A SAM function with an event invoke config (no retries, failures to a queue)."""
-    return load_yaml(
-        "Transform: [AWS::Serverless-2016-10-31, SafeLambda]\n"
-        "Resources:\n"
-        "  Topic: {Type: AWS::SNS::Topic}\n"
-        "  Bucket: {Type: AWS::S3::Bucket}\n"
-        "  Fn:\n"
-        "    Type: AWS::Serverless::Function\n"
-        "    Properties:\n"
-        "      Runtime: python3.12\n"
-        "      Handler: app.handler\n"
-        "      CodeUri: s3://artifacts/app.zip\n"
-        "      EventInvokeConfig:\n"
-        "        MaximumRetryAttempts: 0\n"
-        "        DestinationConfig: {OnFailure: {Type: SQS}}\n"
-        f"      Events: {{Source: {EVENTS[event]}}}\n"
+    return sam(
+        {"Source": EVENTS[event]},
+        "  Topic: {Type: AWS::SNS::Topic}\n  Bucket: {Type: AWS::S3::Bucket}\n",
+        EventInvokeConfig="{MaximumRetryAttempts: 0, DestinationConfig: {OnFailure: {Type: SQS}}}",
     )
 
 
 @functools.cache
 def sam_sequence(event: str) -> dict[str, Pair]:
-    return pairs(sam(event))
+    return pairs(with_config(event))
 
 
 # What each deploy of each source finds, reasoned out:
