@@ -52,12 +52,12 @@ def test_adopting_safelambda_on_a_sam_api_rotates_the_deployment_and_leaves_no_s
 def test_model_sees_the_http_api_window_it_cannot_order() -> None:
     """SAM's HTTP API deploys itself (`$default` stage, AutoDeploy): no stale stage, but the
     API's body moves to the alias before the alias's permission exists, and that permission's
-    SourceArn names the API, so no DependsOn can close it."""
+    SourceArn names the API, so no DependsOn can close it: the finding names the procedure."""
     before, after = processed(sam_api("HttpApi"))
     deploy = simulate(before, after)
     assert codes(deploy) == [("SL505", "ServerlessHttpApi")]
     assert deploy.findings[0].details["Grants"] == ["FnGetPermission"]
-    assert "in a deploy of its own first" in deploy.findings[0].problem.message
+    assert "deploy once with Adoption: Prepare first" in deploy.findings[0].problem.message
     assert not deploy.failed
 
 

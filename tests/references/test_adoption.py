@@ -196,3 +196,24 @@ def test_renaming_the_alias_through_release_removal_and_prepare_leaves_no_window
     ]
     for previous, new in pairwise(steps):
         assert simulate(previous, new).findings == ()
+
+
+def test_a_window_no_order_can_close_names_the_procedure_that_closes_it() -> None:
+    plain = live_stack()
+    live = transform(copy.deepcopy(plain)).template
+    prod = transform(copy.deepcopy(plain), parameters={"AliasName": "prod"}).template
+
+    def endings(previous: dict[str, Any], new: dict[str, Any]) -> set[str]:
+        found = simulate(previous, new).findings
+        assert sorted(f.problem.resource or "" for f in found) == sorted(INTEGRATIONS)
+        return {f.problem.message.rsplit(", so no DependsOn can order them: ", 1)[1] for f in found}
+
+    assert endings(plain, live) == {
+        "deploy once with Adoption: Prepare first (README, 'Adopting SafeLambda on a live stack')"
+    }
+    assert endings(live, plain) == {
+        "deploy the stack's template once with Adoption: Release first (README, 'Adopting "
+        "SafeLambda on a live stack')"
+    }
+    # A rename has no procedure of one deploy: the finding says what must exist first.
+    assert endings(live, prod) == {"grant FnAliasprod in a deploy of its own first"}

@@ -45,6 +45,10 @@ class Stack:
                 _policy(resolver.resolve(resource.get("UpdateReplacePolicy"))),
             )
             explicit[rid] = depends_on(resource.get("DependsOn"))
+        metadata = template.get("Metadata")
+        own = metadata.get("SafeLambda") if isinstance(metadata, dict) else None
+        # SafeLambda's output: its report is in the template's metadata.
+        self.processed = isinstance(own, dict) and isinstance(own.get("Report"), dict)
         self.graph = Graph.of({k: r.properties for k, r in self.resources.items()}, explicit)
         self.owner = self._owners()
         self.aliases = {

@@ -138,7 +138,7 @@ def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Fin
     cycle = any(t.before(actor, g.resource) for g in granting)
     advice = (
         f"{names} depends on {actor} (its SourceArn names it), so no DependsOn can order them: "
-        f"grant {call.target} in a deploy of its own first"
+        f"{_first(t, call.target)}"
         if cycle
         else f"add DependsOn: [{names}] to {actor}"
     )
@@ -158,6 +158,19 @@ def _window(t: Transition, call: Call, actor: str, granting: list[Grant]) -> Fin
         Target=call.target,
         Grants=[g.resource for g in granting],
     )
+
+
+PROCEDURES = "(README, 'Adopting SafeLambda on a live stack')"
+
+
+def _first(t: Transition, target: str) -> str:
+    """What must come first: the deploy of SafeLambda's procedure that grants the target, when
+    this deploy adopts or removes SafeLambda; else a deploy of the grant alone."""
+    if t.new.processed and not t.previous.processed and t.previous.resources:
+        return f"deploy once with Adoption: Prepare first {PROCEDURES}"
+    if t.previous.processed and not t.new.processed:
+        return f"deploy the stack's template once with Adoption: Release first {PROCEDURES}"
+    return f"grant {target} in a deploy of its own first"
 
 
 def _refused(
