@@ -47,9 +47,10 @@ TRANSITIONS = (
 # removal, every integration moving back to its function). Through the procedures none is left:
 # Prepare, Release and NextAliasName only add grants (the last also the next alias), and the
 # deploy after each moves integrations onto grants that exist: the rename through NextAliasName
-# finds what the rename in one deploy finds but its 40 windows. In every way that moves them: SNS subscriptions replaced to change their Endpoint (SL508), and
-# grants outside the template (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies
-# must name the qualified function). Deployments the authors order after some parts of their API
+# finds what the rename in one deploy finds but its 40 windows. In every way that moves them:
+# SNS subscriptions replaced to change their Endpoint (SL508), and grants outside the template
+# (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies must name the qualified
+# function). Deployments the authors order after some parts of their API
 # only (SL504) where SafeLambda does not replace them: on a first deploy (apigw-cors-nonproxy,
 # apigw-kinesis-lambda, apigw-websocket-api-connection-dynamodb: parts SafeLambda does not
 # change), and when the template without SafeLambda comes back (apigw-cors-proxy); a Deployment
