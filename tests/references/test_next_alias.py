@@ -158,3 +158,32 @@ def test_renaming_through_next_alias_leaves_no_window() -> None:
     assert direct == sorted(INTEGRATIONS)
     for previous, new in pairwise([live, nexted, prod]):
         assert simulate(previous, new).findings == ()
+
+
+def test_a_sam_alias_named_as_the_next_alias_stays_the_only_alias() -> None:
+    """SAM's `AutoPublishAlias: prod` alias has the logical ID the next alias `prod` would have:
+    it is adopted, warned about (SL108), and a second run reads it so again."""
+    from safelambda.offline import pipeline
+
+    doc = {
+        "Transform": ["AWS::Serverless-2016-10-31", "SafeLambda"],
+        "Metadata": {"SafeLambda": NEXT},
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {
+                    "CodeUri": "s3://artifacts/fn.zip",
+                    "Handler": "app.handler",
+                    "Runtime": "python3.12",
+                    "AutoPublishAlias": "prod",
+                },
+            }
+        },
+    }
+    outcome = pipeline.run(doc, pipeline.Options(), add_macro=True)
+    out = outcome.output
+    aliases = [rid for rid, r in out["Resources"].items() if r["Type"] == "AWS::Lambda::Alias"]
+    assert aliases == ["FnAliasprod"]
+    assert outcome.result is not None
+    assert [w.code for w in outcome.result.report.warnings].count("SL108") == 1
+    assert transform(copy.deepcopy(out), parameters=NEXT).template == out

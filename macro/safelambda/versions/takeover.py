@@ -94,7 +94,8 @@ def survey(
     """The Versions and alias of `function_id` (`owned`: from `index`) SafeLambda takes over.
 
     `names` are `AliasName` and `NextAliasName`: the next alias an earlier run added follows
-    SafeLambda's Version too, and is not a candidate (the versions step writes it again).
+    SafeLambda's Version too, and is not a candidate beside the alias (the versions step writes
+    it again). Alone it is one: SAM's `AutoPublishAlias` alias has the same logical ID.
     """
     alias_name, next_name = names
     mine = {rid: properties(resources[rid]) for rid in owned}
@@ -103,14 +104,12 @@ def survey(
     }
     problems = [_fixed(rid, function_id) for rid, tool in tools.items() if tool is None]
     versions = tuple(rid for rid, tool in tools.items() if tool is not None)
-    aliases = [
-        rid
-        for rid in mine
-        if resources[rid]["Type"] == ALIAS and not _is_next(rid, mine[rid], function_id, next_name)
-    ]
+    aliases = [rid for rid in mine if resources[rid]["Type"] == ALIAS]
     followers = [a for a in aliases if _version_of(mine[a].get("FunctionVersion")) in versions]
     named = [a for a in aliases if mine[a].get("Name") == alias_name]
     candidates = list(dict.fromkeys(followers + named))
+    if len(candidates) > 1:
+        candidates = [a for a in candidates if not _is_next(a, mine[a], function_id, next_name)]
     if len(candidates) > 1:
         listed = " and ".join(f"{a} named {mine[a].get('Name')}" for a in candidates)
         problems.append(
@@ -131,7 +130,7 @@ def survey(
 
 
 def _is_next(rid: str, alias: dict[str, Any], function_id: str, next_name: str | None) -> bool:
-    """The alias of `NextAliasName` an earlier run added: its logical ID and name."""
+    """The alias of `NextAliasName` an earlier run may have added: its logical ID and name."""
     if next_name is None or alias.get("Name") != next_name:
         return False
     return rid == alias_logical_id(function_id, next_name)
