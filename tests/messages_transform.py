@@ -136,6 +136,21 @@ TRANSFORM: dict[str, Callable[[], list[str]]] = {
             FnVersionabcdefabcd=version_of("Fn", Description="two"),
         )
     ),
+    "SL108": lambda: warnings(
+        template(
+            Fn=function(),
+            FnVersion0123456789=version_of("Fn"),
+            FnAliaslive={
+                "Type": "AWS::Lambda::Alias",
+                "Properties": {
+                    "FunctionName": {"Ref": "Fn"},
+                    "FunctionVersion": {"Fn::GetAtt": ["FnVersion0123456789", "Version"]},
+                    "Name": "live",
+                },
+            },
+        ),
+        parameters={"NextAliasName": "prod"},
+    ),
     "SL201": lambda: failure(template(Fn=function()), environ={"SAFELAMBDA_LAYER_MAPPING": "{"}),
     "SL202": lambda: failure(
         template(

@@ -97,7 +97,7 @@ VARIANTS = [
     pytest.param(
         lambda: failure({**template(Fn=function()), "Metadata": {"SafeLambda": {"Alias": "live"}}}),
         "SL010 Metadata.SafeLambda.Alias: is not a SafeLambda setting here; use Acknowledge, "
-        "Adoption, AliasName, Layers, Strict, VersionRetention",
+        "Adoption, AliasName, Layers, NextAliasName, Strict, VersionRetention",
         id="sl010-unknown-setting",
     ),
     pytest.param(

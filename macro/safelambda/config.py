@@ -2,13 +2,15 @@
 
 Sources, later ones winning: defaults, the macro's environment (set when the macro is
 installed), the template's `Metadata.SafeLambda`, the transform's `Parameters`. A function's own
-`Metadata.SafeLambda` overrides the per-function settings (`Skip`, `AliasName`,
+`Metadata.SafeLambda` overrides the per-function settings (`Skip`, `AliasName`, `NextAliasName`,
 `VersionRetention`). `Layers` is the exception: every source's layer mapping is kept, in order,
 for `layer_catalog` to merge; a function's own `Layers` (family names) is read by `layers`.
 `Adoption` is the template's alone: `Prepare` publishes and grants the aliases and rewires
 nothing, for the first of two deploys that bring SafeLambda to a live stack; `Release` rewires as
 `Complete` and keeps every moved grant's unqualified original beside it, for the first of two
-deploys that remove SafeLambda (README, "Adopting SafeLambda on a live stack").
+deploys that remove SafeLambda. `NextAliasName` adds a second alias and its grants, for the first
+of two deploys that rename the alias; it must differ from the function's `AliasName` (README,
+"Adopting SafeLambda on a live stack").
 """
 
 from __future__ import annotations
@@ -25,9 +27,20 @@ PREPARE, COMPLETE, RELEASE = "Prepare", "Complete", "Release"
 ADOPTIONS = (PREPARE, COMPLETE, RELEASE)
 # `Acknowledge` is read by `safelambda check` (cli/acknowledge.py); the macro ignores it.
 TEMPLATE_KEYS = frozenset(
-    {"AliasName", "VersionRetention", "Strict", "Report", "Layers", "Adoption", "Acknowledge"}
+    {
+        "AliasName",
+        "NextAliasName",
+        "VersionRetention",
+        "Strict",
+        "Report",
+        "Layers",
+        "Adoption",
+        "Acknowledge",
+    }
 )
-FUNCTION_KEYS = frozenset({"Skip", "AliasName", "VersionRetention", "Layers", "Acknowledge"})
+FUNCTION_KEYS = frozenset(
+    {"Skip", "AliasName", "NextAliasName", "VersionRetention", "Layers", "Acknowledge"}
+)
 ENVIRONMENT = {
     "SAFELAMBDA_ALIAS_NAME": "AliasName",
     "SAFELAMBDA_VERSION_RETENTION": "VersionRetention",
@@ -48,6 +61,7 @@ def _where(path: str, key: str) -> str:
 
 class Settings(NamedTuple):
     alias_name: str = "live"
+    next_alias_name: str | None = None
     version_retention: str = "Retain"
     strict: bool = False
     skip: bool = False
@@ -76,6 +90,11 @@ def _one_of(choices: tuple[str, ...]) -> Any:
 READERS: dict[str, tuple[str, Any, str]] = {
     "AliasName": (
         "alias_name",
+        _alias_name,
+        "must be 1 to 128 letters, digits, - or _, and not only digits",
+    ),
+    "NextAliasName": (
+        "next_alias_name",
         _alias_name,
         "must be 1 to 128 letters, digits, - or _, and not only digits",
     ),
@@ -126,6 +145,21 @@ def _apply(
     return settings._replace(**changes), problems
 
 
+def _distinct(settings: Settings, resource: str | None, path: str) -> list[Problem]:
+    """SL010 when the next alias is the alias itself: nothing would be renamed."""
+    if settings.next_alias_name != settings.alias_name:
+        return []
+    return [
+        error(
+            "SL010",
+            f"must differ from AliasName ({settings.alias_name}): it names the alias the next "
+            "deploy renames the alias to",
+            resource,
+            _where(path, "NextAliasName"),
+        )
+    ]
+
+
 def template_settings(
     metadata: Any, parameters: Mapping[str, Any], environ: Mapping[str, str]
 ) -> tuple[Settings, list[Problem]]:
@@ -143,6 +177,8 @@ def template_settings(
             continue
         settings, found = _apply(settings, values, TEMPLATE_KEYS, (None, path))
         problems += found
+    if not problems:
+        problems = _distinct(settings, None, "")
     return settings, problems
 
 
@@ -162,4 +198,7 @@ def function_settings(
                 "Metadata.SafeLambda",
             )
         ]
-    return _apply(base, own, FUNCTION_KEYS, (logical_id, "Metadata.SafeLambda"))
+    settings, problems = _apply(base, own, FUNCTION_KEYS, (logical_id, "Metadata.SafeLambda"))
+    if not problems:
+        problems = _distinct(settings, logical_id, "Metadata.SafeLambda")
+    return settings, problems

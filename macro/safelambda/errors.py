@@ -57,6 +57,8 @@ CODES: dict[str, str] = {
     "SL105": "A Version of a processed function has a fixed logical ID: it cannot be taken over.",
     "SL106": "A Version names a processed function in a form SafeLambda does not follow.",
     "SL107": "Versions SafeLambda would take over have different properties.",
+    "SL108": "NextAliasName is ignored for an alias another tool manages (SAM, the CDK): rename "
+    "it there.",
     "SL201": "A layer mapping (bundled, macro environment or template) is malformed.",
     "SL202": "A function asks for a layer family no mapping defines (or is skipped).",
     "SL203": "A layer family has no build for the function's architecture and region.",

@@ -25,6 +25,7 @@ class FunctionPlan:
         self.version_id = ""
         self.alias_id = ""
         self.alias_name = ""
+        self.next_alias_id = ""  # the alias of NextAliasName, when SafeLambda adds one
         self.adopted_alias = False  # the alias existed already (SAM AutoPublishAlias, earlier run)
         self.taken_over: str | None = None  # the tool whose Version SafeLambda's replaced
 
@@ -34,6 +35,15 @@ class FunctionPlan:
             whole={"Ref": self.alias_id},
             sub_whole="${%s}" % self.alias_id,
             sub_qualified="${%s}:%s" % (self.logical_id, self.alias_name),
+        )
+
+    @property
+    def retarget_next(self) -> Retarget:
+        """Where the grants of `NextAliasName` point: the next alias, as `retarget_alias`."""
+        return Retarget(
+            whole={"Ref": self.next_alias_id},
+            sub_whole="${%s}" % self.next_alias_id,
+            sub_qualified="${%s}:%s" % (self.logical_id, self.settings.next_alias_name),
         )
 
     @property

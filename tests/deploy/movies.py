@@ -5,7 +5,7 @@ when the template lists it, SafeLambda last) and simulates each transition a sta
 through: its first deploy with SafeLambda, adopting SafeLambda on the stack deployed without it,
 a code change, a configuration change, an alias rename, removing SafeLambda, and the README's
 two-deploy procedures (`Adoption: Prepare` then the default; `Adoption: Release` then the
-template without SafeLambda).
+template without SafeLambda; `NextAliasName: prod` then `AliasName: prod`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ STEPS = (
     "complete",
     "release",
     "removed",
+    "next",
+    "renamed",
 )
 
 
@@ -90,17 +92,21 @@ def pairs(source: dict[str, Any]) -> dict[str, Pair]:
     without, live = processed(source)
     _, prepared = processed(source, Adoption="Prepare")
     _, released = processed(source, Adoption="Release")
+    _, nexted = processed(source, NextAliasName="prod")
+    prod = processed(source, AliasName="prod")[1]
     return {
         "create": (None, live),
         "adopt": (without, live),
         "code": (live, processed(changed(source, "code"))[1]),
         "configuration": (live, processed(changed(source, "configuration"))[1]),
-        "rename": (live, processed(source, AliasName="prod")[1]),
+        "rename": (live, prod),
         "remove": (live, without),
         "prepare": (without, prepared),
         "complete": (prepared, live),
         "release": (live, released),
         "removed": (released, without),
+        "next": (live, nexted),
+        "renamed": (nexted, prod),
     }
 
 

@@ -4,8 +4,9 @@ and the README's two-deploy procedures.
 Each template SafeLambda processes is deployed these ways: from nothing, from itself without
 SafeLambda (adoption), from SafeLambda's output to the output with `AliasName: prod` (rename),
 back to the template without SafeLambda (removal); adoption in two deploys (`Adoption: Prepare`,
-then the default), and removal in two (`Adoption: Release`, then without SafeLambda). The model
-must never crash and must give the same answer twice. The counts of findings are pinned as
+then the default), removal in two (`Adoption: Release`, then without SafeLambda), and the rename
+in two (`NextAliasName: prod`, then `AliasName: prod`). The model must never crash and must give
+the same answer twice. The counts of findings are pinned as
 today's macro output gives them; update them deliberately, with the reason.
 """
 
@@ -26,17 +27,30 @@ from safelambda.template.resolve import DeployContext
 
 FILES = corpus.corpus_files()
 needs_corpus = pytest.mark.skipif(not FILES, reason=f"no corpus at {corpus.CORPUS}")
-TRANSITIONS = ("first", "adopt", "rename", "remove", "prepare", "complete", "release", "removed")
+TRANSITIONS = (
+    "first",
+    "adopt",
+    "rename",
+    "remove",
+    "prepare",
+    "complete",
+    "release",
+    "removed",
+    "next",
+    "renamed",
+)
 
 # Templates with at least one finding of each code, per transition, with today's macro. No
 # stale stage (SL503, SL506, SL507) anywhere: every rewritten API gets a new Deployment. In one
 # deploy, what remains: windows whose grant names its caller (SL505: EventBridge rules, SAM HTTP
 # APIs, Cognito, IoT; on a first deploy too, where SafeLambda changes nothing of the kind; on a
 # removal, every integration moving back to its function). Through the procedures none is left:
-# Prepare and Release only add grants, and the deploy after each moves integrations onto grants
-# that exist. In every way: SNS subscriptions replaced to change their Endpoint (SL508), and
-# grants outside the template (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies
-# must name the qualified function). Deployments the authors order after some parts of their API
+# Prepare, Release and NextAliasName only add grants (the last also the next alias), and the
+# deploy after each moves integrations onto grants that exist: the rename through NextAliasName
+# finds what the rename in one deploy finds but its 40 windows. In every way that moves them:
+# SNS subscriptions replaced to change their Endpoint (SL508), and grants outside the template
+# (SL509: Function URLs with AWS_IAM auth, whose callers' IAM policies must name the qualified
+# function). Deployments the authors order after some parts of their API
 # only (SL504) where SafeLambda does not replace them: on a first deploy (apigw-cors-nonproxy,
 # apigw-kinesis-lambda, apigw-websocket-api-connection-dynamodb: parts SafeLambda does not
 # change), and when the template without SafeLambda comes back (apigw-cors-proxy); a Deployment
@@ -55,6 +69,8 @@ EXPECTED = {
     "complete": {"SL508": 5, "SL509": 6},
     "release": {},
     "removed": {"SL504": 1, "SL508": 5, "SL509": 6, "SL512": 1},
+    "next": {},
+    "renamed": {"SL508": 5, "SL509": 2},
 }
 
 Pairs = dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]
@@ -70,6 +86,7 @@ def _pairs(path: Path) -> tuple[Pairs, DeployContext] | None:
         prod = transform(fragment, context, environ={"SAFELAMBDA_ALIAS_NAME": "prod"}).template
         prepared = transform(fragment, context, parameters={"Adoption": "Prepare"}).template
         released = transform(fragment, context, parameters={"Adoption": "Release"}).template
+        nexted = transform(fragment, context, parameters={"NextAliasName": "prod"}).template
     except (corpus.Verdict, TransformError):
         return None
     pairs: Pairs = {
@@ -83,6 +100,9 @@ def _pairs(path: Path) -> tuple[Pairs, DeployContext] | None:
         "complete": (prepared, live),
         "release": (live, released),
         "removed": (released, fragment),
+        # A rename in two: NextAliasName grants the new alias, then AliasName moves onto it.
+        "next": (live, nexted),
+        "renamed": (nexted, prod),
     }
     return pairs, context
 

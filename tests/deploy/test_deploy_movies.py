@@ -5,7 +5,8 @@ Each case is a template its users would write (or the CDK synthesized), with Saf
 fails and no stage is left on an old snapshot; the only windows are those whose grant names its
 caller (`SL505`, which no `DependsOn` can order, README "Windows that remain"), on a deploy that
 moves integrations onto new targets in one step (first deploy, adoption, rename, removal); and
-the two-deploy procedures (`Prepare`, then `Complete`; `Release`, then removal) leave none.
+the two-deploy procedures (`Prepare`, then `Complete`; `Release`, then removal;
+`NextAliasName`, then the new `AliasName`) leave none.
 """
 
 from __future__ import annotations
@@ -208,7 +209,7 @@ def removal(*actors: str) -> Expected:
 
 def outside(caller: str, *also: str) -> Expected:
     """`caller`'s grant is not in the template (SL509) on each deploy that moves it."""
-    steps = ("adopt", "rename", "remove", "complete", "removed", *also)
+    steps = ("adopt", "rename", "remove", "complete", "removed", "renamed", *also)
     return {step: {("SL509", caller)} for step in steps}
 
 
@@ -222,7 +223,7 @@ def merged(*parts: Expected) -> Expected:
 
 SAM_API = {"Get": "{Type: Api, Properties: {Path: /, Method: get}}"}
 SAM_HTTP_API = {"Get": "{Type: HttpApi, Properties: {Path: /, Method: get}}"}
-REPLACED = ("adopt", "rename", "remove", "complete", "removed")
+REPLACED = ("adopt", "rename", "remove", "complete", "removed", "renamed")
 
 CASES = [
     # SAM's Deployment is rotated on adoption and rename and waits for the alias's permission;

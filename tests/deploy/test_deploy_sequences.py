@@ -56,10 +56,14 @@ def sam_sequence(event: str) -> dict[str, Pair]:
 # adoption does, onto a grant that exists: the SNS subscription is still replaced (SL508). The
 # removal after Release moves each source back as removal does, onto a grant that exists, but the
 # config still goes back to `$LATEST` after it (SL512), and the subscription is replaced (SL508).
+# `NextAliasName: prod` creates the next alias and its grants and moves nothing. The
+# deploy that renames after it moves each source onto the next alias's grant, which exists: the
+# subscription's Endpoint still changes, so it is replaced (SL508), and no window is left.
 EXPECTED: dict[str, dict[str, set[tuple[str, str | None]]]] = {
     "SNS": {
         "adopt": {("SL508", "FnSource")},
         "rename": {("SL508", "FnSource")},
+        "renamed": {("SL508", "FnSource")},
         "remove": {("SL505", "FnSource"), ("SL508", "FnSource"), ("SL512", "FnSource")},
         "complete": {("SL508", "FnSource")},
         "removed": {("SL508", "FnSource"), ("SL512", "FnSource")},
@@ -157,8 +161,9 @@ def _group(template: dict[str, Any]) -> str:
 # alias; rename: the hash covers the alias it names) or back its own (remove): CloudFormation
 # creates the new group, after the permission (the author's order, which SafeLambda keeps), moves
 # the listener and deletes the old group in cleanup. A code or configuration change keeps it, and
-# so do Prepare (nothing moves) and Release (the group stays on the alias).
-KEPT = frozenset({"code", "configuration", "prepare", "release"})
+# so do Prepare (nothing moves), Release (the group stays on the alias) and NextAliasName (the
+# group stays on the current alias; the deploy that renames after it replaces it as a rename).
+KEPT = frozenset({"code", "configuration", "prepare", "release", "next"})
 
 
 @pytest.mark.parametrize("deploy", STEPS)

@@ -177,7 +177,7 @@ def test_removing_safelambda_after_release_leaves_no_window() -> None:
     assert simulate(released, plain).findings == ()  # the copies grant the function meanwhile
 
 
-def test_renaming_the_alias_through_release_removal_and_prepare_leaves_no_window() -> None:
+def test_renaming_the_alias_through_release_removal_and_prepare_also_leaves_no_window() -> None:
     """A rename moves each integration from one alias to the other while the new alias's grant
     is created after it (the grant names it): a window. Removing SafeLambda in two deploys and
     adopting it again in two, with the new name, moves each integration only onto grants that
@@ -215,5 +215,7 @@ def test_a_window_no_order_can_close_names_the_procedure_that_closes_it() -> Non
         "deploy the stack's template once with Adoption: Release first (README, 'Adopting "
         "SafeLambda on a live stack')"
     }
-    # A rename has no procedure of one deploy: the finding says what must exist first.
-    assert endings(live, prod) == {"grant FnAliasprod in a deploy of its own first"}
+    # A rename: the deploy with NextAliasName grants the new alias first.
+    assert endings(live, prod) == {
+        "deploy once with NextAliasName: prod first (README, 'Adopting SafeLambda on a live stack')"
+    }

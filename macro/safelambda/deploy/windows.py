@@ -20,6 +20,7 @@ from .apis import content_of
 from .grants import Grant
 from .stack import Stack
 from .tables import (
+    ALIAS,
     BY_PERMISSION,
     BY_ROLE,
     CHECKED_WHEN_CONFIGURED,
@@ -165,12 +166,30 @@ PROCEDURES = "(README, 'Adopting SafeLambda on a live stack')"
 
 def _first(t: Transition, target: str) -> str:
     """What must come first: the deploy of SafeLambda's procedure that grants the target, when
-    this deploy adopts or removes SafeLambda; else a deploy of the grant alone."""
+    this deploy adopts or removes SafeLambda or renames its alias; else a deploy of the grant
+    alone."""
     if t.new.processed and not t.previous.processed and t.previous.resources:
         return f"deploy once with Adoption: Prepare first {PROCEDURES}"
     if t.previous.processed and not t.new.processed:
         return f"deploy the stack's template once with Adoption: Release first {PROCEDURES}"
+    renamed = _renamed_to(t, target)
+    if renamed is not None:
+        return f"deploy once with NextAliasName: {renamed} first {PROCEDURES}"
     return f"grant {target} in a deploy of its own first"
+
+
+def _renamed_to(t: Transition, target: str) -> str | None:
+    """The new alias name when `target` is the alias a rename between two SafeLambda outputs
+    creates: a new alias of a function that had another in the previous template."""
+    new = t.new.resources.get(target)
+    if not (t.new.processed and t.previous.processed) or new is None or new.type != ALIAS:
+        return None
+    if target in t.previous.resources:
+        return None
+    function = t.new.owner.get(target)
+    name = new.properties.get("Name")
+    had = any(owner == function for owner, _ in t.previous.aliases)
+    return name if isinstance(name, str) and had else None
 
 
 def _refused(

@@ -3,7 +3,9 @@
 Roles, not resource policies, authorise Step Functions, Scheduler, Pipes, AppSync, Firehose and
 other callers. Once their target is the alias, a statement naming only the function ARN no
 longer matches the ARN they invoke. Each such statement keeps its resource and gains the alias
-ARN; `Deny` statements are extended too, so a deny keeps covering what it covered.
+ARN; `Deny` statements are extended too, so a deny keeps covering what it covered. Under
+`NextAliasName` each gains the next alias's ARN as well, so the deploy that renames the alias
+finds its callers allowed already.
 """
 
 from __future__ import annotations
@@ -58,10 +60,11 @@ def _extend(place: Place, statement: Any, path: Path) -> None:
     resources = statement["Resource"]
     items = resources if isinstance(resources, list) else [resources]
     added: list[Any] = []
-    for item in items:
-        new, changes, _ = retarget(item, place.context.alias)
-        if changes and not _wildcarded(item) and new not in items and new not in added:
-            added.append(new)
+    for targets in (place.context.alias, place.context.next):
+        for item in items:
+            new, changes, _ = retarget(item, targets)
+            if changes and not _wildcarded(item) and new not in items and new not in added:
+                added.append(new)
     if added:
         place.work.edit(place.resource_id, ("Properties", *path))["Resource"] = items + added
         where = ("Properties", *path, "Resource")

@@ -9,21 +9,27 @@ service still invokes the function unqualified (a place SafeLambda could not rew
 it cannot see, a caller outside the template), the permission moves and an unqualified copy
 `{Permission}Unqualified` is kept beside it, so no caller loses access. Under `Adoption: Release`
 every permission that moves keeps that copy: the next deploy, without SafeLambda, moves the
-integrations back to the function while the copy still grants it.
+integrations back to the function while the copy still grants it. Under `NextAliasName` every
+permission that moves also gets a copy `{Permission}Next` granting the next alias: the deploy
+that renames the alias moves each integration onto a grant that exists already, which is the
+only order where the grant names its integration (Lambda developer guide, "Using aliases": a
+permission on an alias ARN allows invoking that alias only).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ..errors import Problem, error, warning
-from ..template import Resolver, properties, retarget
+from ..template import Resolver, Retarget, properties, retarget
 from ..work import Rewrite, Work
 from .place import Context, Place
 from .usage import URL, principal_service
 
 PERMISSION = "AWS::Lambda::Permission"
 SUFFIX = "Unqualified"
+NEXT = "Next"
 OUTSIDE = "a caller outside the template"
 RELEASED = "Adoption: Release keeps the function granted for the deploy that removes SafeLambda"
 
@@ -51,23 +57,23 @@ def follow(work: Work, context: Context) -> None:
         grouped.setdefault(place.resource_id, []).append((place, functions))
     # Decided here and needed nowhere after: the transitions that follow peak above it.
     context.permissions, context.kept = [], []
-    additions: dict[str, tuple[str, dict[str, Any]]] = {}
+    additions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for resource_id, places in grouped.items():
-        sibling = _follow(work, context, resource_id, places)
-        if sibling:
-            additions[resource_id] = sibling
+        siblings = _follow(work, context, resource_id, places)
+        if siblings:
+            additions[resource_id] = siblings
     if additions:
         ordered: dict[str, Any] = {}
         for rid, resource in work.resources.items():
             ordered[rid] = resource
-            if rid in additions:
-                ordered[additions[rid][0]] = additions[rid][1]
+            for sibling_id, sibling in additions.get(rid, []):
+                ordered[sibling_id] = sibling
         work.template["Resources"] = ordered
 
 
 def _follow(
     work: Work, context: Context, resource_id: str, places: list[tuple[Place, list[str]]]
-) -> tuple[str, dict[str, Any]] | None:
+) -> list[tuple[str, dict[str, Any]]]:
     service = service_of(work, work.resources[resource_id])
     functions = list(dict.fromkeys(f for _, named in places for f in named))
     move = [f for f in functions if context.usage.alias_used(f, service)]
@@ -83,26 +89,49 @@ def _follow(
                 places[0][0].where,
             )
         )
-        return None
+        return []
     keep = [
         f for f in move if context.release or service is None or context.usage.bare_used(f, service)
     ]
     original = work.keep(resource_id) if keep else None  # as it is before the rewrite
+    nexting = {f: context.next[f] for f in move if f in context.next}
+    following = _next(work, resource_id, places, nexting)
     targets = {f: work.plans[f].retarget_alias for f in move}
     for place, _ in places:
         new, changes, _ = retarget(place.value, targets, ("Properties", *place.path))
         if changes:
             place.set(new)
             work.rewrites += [Rewrite(resource_id, change) for change in changes]
-    if original is None:
+    siblings = [] if original is None else [_sibling(work, resource_id + SUFFIX, original)]
+    if siblings and siblings[0]:
+        work.problems.append(
+            _kept_warning(resource_id, siblings[0][0], _because(context, service, keep))
+        )
+    return [s for s in [*siblings, following] if s]
+
+
+def _next(
+    work: Work,
+    resource_id: str,
+    places: list[tuple[Place, list[str]]],
+    targets: dict[str, Retarget],
+) -> tuple[str, dict[str, Any]] | None:
+    """The `{Permission}Next` copy: each place pointed at the next alias instead, else as is."""
+    if not targets:
         return None
-    return _sibling(work, resource_id, original, _because(context, service, keep))
+    copied = copy.deepcopy(work.resources[resource_id])
+    for place, _ in places:
+        new, _, _ = retarget(place.value, targets, ("Properties", *place.path))
+        parent = copied["Properties"]
+        for part in place.path[:-1]:
+            parent = parent[part]
+        parent[place.path[-1]] = new
+    return _sibling(work, resource_id + NEXT, copied)
 
 
 def _sibling(
-    work: Work, resource_id: str, original: dict[str, Any], because: str
+    work: Work, sibling_id: str, resource: dict[str, Any]
 ) -> tuple[str, dict[str, Any]] | None:
-    sibling_id = resource_id + SUFFIX
     if sibling_id in work.resources:
         work.problems.append(
             error(
@@ -113,8 +142,7 @@ def _sibling(
             )
         )
         return None
-    work.problems.append(_kept_warning(resource_id, sibling_id, because))
-    return sibling_id, original
+    return sibling_id, resource
 
 
 def _because(context: Context, service: str | None, keep: list[str]) -> str:

@@ -20,6 +20,9 @@ class Context:
         # Where references to each function point: its alias, or its Version.
         self.alias = PlanTargets(work.plans, lambda plan: plan.retarget_alias)
         self.version = PlanTargets(work.plans, lambda plan: plan.retarget_version)
+        # `NextAliasName`: where the grants of the next alias point, for the functions given one.
+        nexting = {fid: plan for fid, plan in work.plans.items() if plan.next_alias_id}
+        self.next = PlanTargets(nexting, lambda plan: plan.retarget_next)
         self.usage = Usage()
         # `Adoption: Prepare`: integrations stay as they are; their functions' grants are made
         # for the aliases as if they moved, beside the unqualified ones they still use.

@@ -86,9 +86,18 @@ def _version_of(value: Any) -> str | None:
 
 
 def survey(
-    resources: dict[str, Any], owned: list[str], function_id: str, alias_name: str
+    resources: dict[str, Any],
+    owned: list[str],
+    function_id: str,
+    names: tuple[str, str | None],
 ) -> tuple[Existing, list[Problem]]:
-    """The Versions and alias of `function_id` (`owned`: from `index`) SafeLambda takes over."""
+    """The Versions and alias of `function_id` (`owned`: from `index`) SafeLambda takes over.
+
+    `names` are `AliasName` and `NextAliasName`: the next alias an earlier run added follows
+    SafeLambda's Version too, and is not a candidate beside the alias (the versions step writes
+    it again). Alone it is one: SAM's `AutoPublishAlias` alias has the same logical ID.
+    """
+    alias_name, next_name = names
     mine = {rid: properties(resources[rid]) for rid in owned}
     tools = {
         rid: _tool(resources, function_id, rid) for rid in mine if resources[rid]["Type"] == VERSION
@@ -99,6 +108,8 @@ def survey(
     followers = [a for a in aliases if _version_of(mine[a].get("FunctionVersion")) in versions]
     named = [a for a in aliases if mine[a].get("Name") == alias_name]
     candidates = list(dict.fromkeys(followers + named))
+    if len(candidates) > 1:
+        candidates = [a for a in candidates if not _is_next(a, mine[a], function_id, next_name)]
     if len(candidates) > 1:
         listed = " and ".join(f"{a} named {mine[a].get('Name')}" for a in candidates)
         problems.append(
@@ -116,6 +127,13 @@ def survey(
     replaced = sorted({str(tools[rid]) for rid in versions} - {generators.SAFELAMBDA})
     tool = ", ".join(replaced) or _recorded(resources, versions)
     return Existing(versions, candidates[0] if candidates else None, carried, tool), []
+
+
+def _is_next(rid: str, alias: dict[str, Any], function_id: str, next_name: str | None) -> bool:
+    """The alias of `NextAliasName` an earlier run may have added: its logical ID and name."""
+    if next_name is None or alias.get("Name") != next_name:
+        return False
+    return rid == alias_logical_id(function_id, next_name)
 
 
 def _tool(resources: dict[str, Any], function_id: str, version_id: str) -> str | None:

@@ -13,7 +13,7 @@ from ..config import function_settings
 from ..errors import error, warning
 from ..template import functions, properties
 from ..work import FunctionPlan, Work
-from . import digests, hashing, takeover
+from . import digests, generators, hashing, takeover
 
 
 def run(work: Work) -> None:
@@ -24,8 +24,9 @@ def run(work: Work) -> None:
         work.problems += problems
         if settings.skip or problems:
             continue
+        names = (settings.alias_name, settings.next_alias_name)
         existing, problems = takeover.survey(
-            work.resources, owned.get(logical_id, []), logical_id, settings.alias_name
+            work.resources, owned.get(logical_id, []), logical_id, names
         )
         work.problems += problems
         if not problems:
@@ -81,7 +82,33 @@ def _take_over(work: Work, plan: FunctionPlan, existing: takeover.Existing) -> d
     else:
         plan.alias_name = plan.settings.alias_name
         plan.alias_id = takeover.alias_logical_id(plan.logical_id, plan.alias_name)
+    _next_alias(work, plan)
     return {old: plan.version_id for old in existing.versions if old != plan.version_id}
+
+
+# The tools whose alias SafeLambda adopts keep writing it: a second alias beside theirs would
+# leave their next deploy (with the new name) to replace it under SafeLambda's. Where each names it.
+TOOL_ALIASES = {generators.SAM: "AutoPublishAlias", generators.CDK: "its lambda.Alias"}
+
+
+def _next_alias(work: Work, plan: FunctionPlan) -> None:
+    """The alias of `NextAliasName`, unless another tool manages the function's alias (SL108)."""
+    next_name = plan.settings.next_alias_name
+    if next_name is None:
+        return
+    tools = sorted(TOOL_ALIASES.keys() & set((plan.taken_over or "").split(", ")))
+    if plan.adopted_alias and tools:
+        where = " and ".join(f"{tool} ({TOOL_ALIASES[tool]})" for tool in tools)
+        work.problems.append(
+            warning(
+                "SL108",
+                f"has its alias {plan.alias_name} from {where}, so NextAliasName {next_name} "
+                f"adds nothing here: rename the alias there, where the tool writes it",
+                plan.logical_id,
+            )
+        )
+        return
+    plan.next_alias_id = takeover.alias_logical_id(plan.logical_id, next_name)
 
 
 def _resources(
@@ -119,12 +146,37 @@ def _resources(
             work.names[plan.alias_id] = (plan.logical_id, plan.version_id)
             if not existing.version_properties:
                 work.names[plan.version_id] = (plan.logical_id,)
+    new += _following(work, plan, alias)
     for rid, _ in new:
         if rid in work.resources:
             work.problems.append(
                 error("SL011", f"is a logical ID SafeLambda must add; {RENAME}", rid)
             )
     return new
+
+
+def _following(
+    work: Work, plan: FunctionPlan, alias: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The alias of `NextAliasName`: the alias under the next name, same Version and Condition,
+    so the deploy that renames finds it as it is. An earlier run's is written again in place."""
+    if not plan.next_alias_id:
+        return []
+    name = plan.settings.next_alias_name
+    following = {**alias, "Properties": {**alias["Properties"], "Name": name}}
+    earlier = work.resources.get(plan.next_alias_id)
+    if (
+        earlier is None
+        or earlier["Type"] != takeover.ALIAS
+        or properties(earlier).get("Name") != name
+    ):
+        if work.names is not None:
+            work.names[plan.next_alias_id] = (plan.logical_id, plan.version_id)
+        return [(plan.next_alias_id, following)]
+    work.resources[plan.next_alias_id] = following
+    if work.names is not None:
+        work.names.pop(plan.next_alias_id, None)
+    return []
 
 
 def _insert(work: Work, additions: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
