@@ -120,10 +120,9 @@ def test_an_invalid_next_alias_name_is_a_coded_error() -> None:
         transform(live_stack(), parameters={"NextAliasName": "123"})
 
 
-def test_an_alias_adopted_from_sam_is_renamed_in_sam_with_a_warning() -> None:
-    from safelambda.offline import pipeline
-
-    doc = {
+def sam_with_alias(name: str) -> dict[str, Any]:
+    """A SAM function whose alias SAM makes (`AutoPublishAlias`), with `NextAliasName: prod`."""
+    return {
         "Transform": ["AWS::Serverless-2016-10-31", "SafeLambda"],
         "Metadata": {"SafeLambda": NEXT},
         "Resources": {
@@ -133,11 +132,17 @@ def test_an_alias_adopted_from_sam_is_renamed_in_sam_with_a_warning() -> None:
                     "CodeUri": "s3://artifacts/fn.zip",
                     "Handler": "app.handler",
                     "Runtime": "python3.12",
-                    "AutoPublishAlias": "live",
+                    "AutoPublishAlias": name,
                 },
             }
         },
     }
+
+
+def test_an_alias_adopted_from_sam_is_renamed_in_sam_with_a_warning() -> None:
+    from safelambda.offline import pipeline
+
+    doc = sam_with_alias("live")
     plain = copy.deepcopy(doc)
     del plain["Metadata"]
     outcome = pipeline.run(doc, pipeline.Options(), add_macro=True)
@@ -165,21 +170,7 @@ def test_a_sam_alias_named_as_the_next_alias_stays_the_only_alias() -> None:
     it is adopted, warned about (SL108), and a second run reads it so again."""
     from safelambda.offline import pipeline
 
-    doc = {
-        "Transform": ["AWS::Serverless-2016-10-31", "SafeLambda"],
-        "Metadata": {"SafeLambda": NEXT},
-        "Resources": {
-            "Fn": {
-                "Type": "AWS::Serverless::Function",
-                "Properties": {
-                    "CodeUri": "s3://artifacts/fn.zip",
-                    "Handler": "app.handler",
-                    "Runtime": "python3.12",
-                    "AutoPublishAlias": "prod",
-                },
-            }
-        },
-    }
+    doc = sam_with_alias("prod")
     outcome = pipeline.run(doc, pipeline.Options(), add_macro=True)
     out = outcome.output
     aliases = [rid for rid, r in out["Resources"].items() if r["Type"] == "AWS::Lambda::Alias"]
