@@ -92,6 +92,36 @@ def test_qualifier_parameter_resolving_to_latest_is_replaced() -> None:
     assert out["Resources"]["Res"]["Properties"]["Qualifier"] == "live"
 
 
+CDK_VERSION = "FnCurrentVersion93FB80BF443cb944419b85a0da57493163e14718"
+
+
+def test_a_config_of_a_version_number_is_pinned_and_stays_as_written() -> None:
+    """The CDK's `fn.currentVersion.configureAsyncInvoke()`: the config's qualifier is the
+    Version's number (`Fn::GetAtt [Version, Version]`). It configures that version only, which
+    no integration moved to the alias invoked before or after: nothing to rewrite, nothing
+    reaches `$LATEST` through it, and SafeLambda's Version takes the CDK's name there."""
+    doc = template(
+        Fn=function(),
+        **{
+            CDK_VERSION: {
+                "Type": "AWS::Lambda::Version",
+                "Properties": {"FunctionName": {"Ref": "Fn"}},
+            }
+        },
+        Res=invoke_config({"Ref": "Fn"}, {"Fn::GetAtt": [CDK_VERSION, "Version"]}),
+    )
+    result = transform(doc)
+    (version,) = [
+        rid
+        for rid, r in result.template["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Version"
+    ]
+    config = result.template["Resources"]["Res"]
+    assert config["Properties"]["Qualifier"] == {"Fn::GetAtt": [version, "Version"]}
+    assert "DependsOn" not in config
+    assert [w.code for w in result.report.warnings] == []
+
+
 def test_unknown_qualifier_is_reported_and_fails_under_strict() -> None:
     resource, warnings = run(invoke_config({"Ref": "Fn"}, {"Fn::ImportValue": "q"}))
     assert resource["Properties"]["Qualifier"] == {"Fn::ImportValue": "q"}

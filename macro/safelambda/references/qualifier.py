@@ -21,6 +21,7 @@ LATEST = "$LATEST"
 MISSING: Any = object()
 NO_VALUE = {"Ref": "AWS::NoValue"}
 URL = "AWS::Lambda::Url"
+VERSION = "AWS::Lambda::Version"
 
 
 class _Mixed(Exception):
@@ -37,8 +38,9 @@ def run(place: Place) -> None:
     path = qualifier_path(place.entry, place.path)
     current = _get(props, path)
     resolved = place.work.resolver.resolve(current) if current is not MISSING else MISSING
-    if isinstance(resolved, str) and resolved != LATEST:
-        # Pinned to a version or an alias: not $LATEST. Already our alias (an earlier run, or
+    if (isinstance(resolved, str) and resolved != LATEST) or _version_number(place, current):
+        # Pinned to a version (a number, or a Version of the template: the CDK's
+        # `currentVersion`) or an alias: not $LATEST. Already our alias (an earlier run, or
         # written so): say the same as the run that set it, so a second run changes nothing.
         on_alias = [f for f in bare if place.work.plans[f].alias_name == resolved]
         for fid in on_alias:
@@ -70,6 +72,20 @@ def run(place: Place) -> None:
     old = None if current is MISSING else current
     place.work.rewrites.append(Rewrite(place.resource_id, (("Properties", *path), old, new)))
     _url_replaced(place, path)
+
+
+def _version_number(place: Place, value: Any) -> bool:
+    """`Fn::GetAtt [V, Version]` of an `AWS::Lambda::Version` of the template: a version
+    number, which configures that version only (CloudFormation reference, AWS::Lambda::Version:
+    the `Version` attribute is the version number)."""
+    if function_of(value) != "Fn::GetAtt":
+        return False
+    target = value["Fn::GetAtt"]
+    parts = target.split(".", 1) if isinstance(target, str) else target
+    if not (isinstance(parts, list) and len(parts) == 2 and parts[1] == "Version"):
+        return False
+    resource = place.work.resources.get(parts[0]) if isinstance(parts[0], str) else None
+    return resource is not None and resource.get("Type") == VERSION
 
 
 def _url_replaced(place: Place, path: Path) -> None:
