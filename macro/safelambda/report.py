@@ -54,6 +54,10 @@ def _function(plan: FunctionPlan) -> dict[str, str]:
     out = {"Alias": plan.alias_id, "AliasName": plan.alias_name, "Version": plan.version_id}
     if plan.taken_over is not None:
         out["TakenOver"] = plan.taken_over  # whose Version it replaced: SAM, CDK, …
+    if plan.next_alias_id and plan.settings.next_alias_name:
+        # `NextAliasName`: the alias the next deploy's rename moves every integration to.
+        out["NextAlias"] = plan.next_alias_id
+        out["NextAliasName"] = plan.settings.next_alias_name
     return out
 
 

@@ -168,3 +168,21 @@ def test_summary_names_each_window_with_the_two_phase_remedy() -> None:
         "  NightlyRule may invoke the alias before NightlyPermission exists: waiting would be a "
         "cycle (deploy once with Adoption: Prepare)"
     )
+
+
+def test_summary_and_report_name_the_next_alias(tmp_path: Path) -> None:
+    doc = cli.load_template(str(SAMPLES / "arch-switch" / "template.yaml"))
+    doc.setdefault("Metadata", {})["SafeLambda"] = {"NextAliasName": "prod"}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(doc))
+    outcome = outcome_of(path)
+    assert outcome.result is not None
+    entry = outcome.result.report.functions["OrdersFunction"]
+    assert (entry["NextAlias"], entry["NextAliasName"]) == ("OrdersFunctionAliasprod", "prod")
+    assert outcome.output["Metadata"]["SafeLambda"]["Report"]["Functions"]["OrdersFunction"] == (
+        entry
+    )
+    assert (
+        "  OrdersFunction: Version OrdersFunctionVersioned52669a06, Alias "
+        "OrdersFunctionAliaslive (name live), next alias OrdersFunctionAliasprod (name prod)"
+    ) in plan.summary(outcome, "template.json").splitlines()

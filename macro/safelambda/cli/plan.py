@@ -61,6 +61,7 @@ def summary(outcome: Outcome, name: str) -> str:
         head.append("SafeLambda is not in the template's Transform list: adding it does this.")
     functions = [
         f"{fid}: Version {f['Version']}, Alias {f['Alias']} (name {f['AliasName']})"
+        + (f", next alias {f['NextAlias']} (name {f['NextAliasName']})" if "NextAlias" in f else "")
         for fid, f in report.functions.items()
     ]
     rewrites = [
