@@ -166,7 +166,8 @@ def test_summary_names_each_window_with_the_two_phase_remedy() -> None:
     at = lines.index("Windows left (1):")
     assert lines[at + 1] == (
         "  NightlyRule may invoke the alias before NightlyPermission exists: waiting would be a "
-        "cycle (deploy once with Adoption: Prepare)"
+        "cycle (deploy once first with Adoption: Prepare when adopting SafeLambda, with "
+        "NextAliasName when renaming the alias)"
     )
 
 

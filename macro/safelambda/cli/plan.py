@@ -51,7 +51,8 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 def summary(outcome: Outcome, name: str) -> str:
     """The human plan: functions, rewritten references, layers changed, the deploy's new
-    resources, orderings and windows (`Adoption: Prepare` closes those), report entries."""
+    resources, orderings and windows (`Adoption: Prepare` and `NextAliasName` close those), report
+    entries."""
     result = outcome.result
     if result is None:  # pipeline.run(add_macro=True) always runs the macro
         raise ValueError("plan needs an outcome of the macro")
@@ -84,7 +85,8 @@ def summary(outcome: Outcome, name: str) -> str:
         "Windows left",
         [
             f"{r} may invoke the alias before {on} exists: waiting would be a cycle "
-            "(deploy once with Adoption: Prepare)"
+            "(deploy once first with Adoption: Prepare when adopting SafeLambda, with "
+            "NextAliasName when renaming the alias)"
             for r, on in report.windows
         ],
     )
