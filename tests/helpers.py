@@ -53,6 +53,22 @@ def function(properties: dict[str, Any] | None = None, **extra: Any) -> dict[str
     return {"Type": "AWS::Lambda::Function", "Properties": props, **extra}
 
 
+FUNCTION_ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
+
+
+def permission(
+    principal: Any, function_name: Any = FUNCTION_ARN, **properties: Any
+) -> dict[str, Any]:
+    """An AWS::Lambda::Permission letting `principal` invoke `function_name` (default `Fn`)."""
+    props = {
+        "FunctionName": function_name,
+        "Action": "lambda:InvokeFunction",
+        "Principal": principal,
+        **properties,
+    }
+    return {"Type": "AWS::Lambda::Permission", "Properties": props}
+
+
 def template(**resources: Any) -> dict[str, Any]:
     return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": copy.deepcopy(resources)}
 

@@ -15,24 +15,12 @@ from typing import Any
 
 import pytest
 
-from helpers import function, lint_errors, template
+from helpers import function, lint_errors, permission, template
 from safelambda import TransformError, transform
 from safelambda.deploy import simulate
 from safelambda.offline import pipeline
 
 ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
-
-
-def permission(principal: str, source: Any) -> dict[str, Any]:
-    return {
-        "Type": "AWS::Lambda::Permission",
-        "Properties": {
-            "FunctionName": ARN,
-            "Action": "lambda:InvokeFunction",
-            "Principal": principal,
-            "SourceArn": source,
-        },
-    }
 
 
 def live_stack() -> dict[str, Any]:
@@ -46,17 +34,17 @@ def live_stack() -> dict[str, Any]:
                 "Targets": [{"Id": "fn", "Arn": ARN}],
             },
         },
-        RulePerm=permission("events.amazonaws.com", {"Fn::GetAtt": ["Rule", "Arn"]}),
+        RulePerm=permission("events.amazonaws.com", SourceArn={"Fn::GetAtt": ["Rule", "Arn"]}),
         Pool={
             "Type": "AWS::Cognito::UserPool",
             "Properties": {"LambdaConfig": {"PreSignUp": ARN}},
         },
-        PoolPerm=permission("cognito-idp.amazonaws.com", {"Fn::GetAtt": ["Pool", "Arn"]}),
+        PoolPerm=permission("cognito-idp.amazonaws.com", SourceArn={"Fn::GetAtt": ["Pool", "Arn"]}),
         Topic={
             "Type": "AWS::SNS::Topic",
             "Properties": {"Subscription": [{"Protocol": "lambda", "Endpoint": ARN}]},
         },
-        TopicPerm=permission("sns.amazonaws.com", {"Ref": "Topic"}),
+        TopicPerm=permission("sns.amazonaws.com", SourceArn={"Ref": "Topic"}),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from helpers import function, template
+from helpers import function, permission, template
 from safelambda import transform
 from safelambda.offline import pipeline
 
@@ -22,11 +22,6 @@ RULE = {
     "Type": "AWS::Events::Rule",
     "Properties": {"ScheduleExpression": "rate(1 minute)", "Targets": [{"Id": "a", "Arn": ARN}]},
 }
-
-
-def permission(principal: str, **extra: Any) -> dict[str, Any]:
-    props = {"FunctionName": ARN, "Action": "lambda:InvokeFunction", "Principal": principal}
-    return {"Type": "AWS::Lambda::Permission", "Properties": {**props, **extra}}
 
 
 def grants_missing(doc: dict[str, Any], **options: Any) -> list[tuple[str | None, str]]:

@@ -14,22 +14,10 @@ from typing import Any
 
 import pytest
 
-from helpers import function, lint_errors, template
+from helpers import function, lint_errors, permission, template
 from safelambda import transform
 
 ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
-
-
-def permission(principal: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "Type": "AWS::Lambda::Permission",
-        "Properties": {
-            "FunctionName": ARN,
-            "Action": "lambda:InvokeFunction",
-            "Principal": principal,
-            **extra,
-        },
-    }
 
 
 def depends_on(resource: dict[str, Any]) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import helpers
 from helpers import function, template
 from safelambda import TransformError, transform
 from safelambda.template.resolve import DeployContext
@@ -16,13 +17,7 @@ ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
 
 
 def permission(principal: Any, function_name: Any = None, **extra: Any) -> dict[str, Any]:
-    props = {
-        "FunctionName": function_name or {"Ref": "Fn"},
-        "Action": "lambda:InvokeFunction",
-        "Principal": principal,
-        **extra,
-    }
-    return {"Type": "AWS::Lambda::Permission", "Properties": props}
+    return helpers.permission(principal, function_name or {"Ref": "Fn"}, **extra)
 
 
 TOPIC = {"Type": "AWS::SNS::Topic"}
