@@ -102,12 +102,11 @@ def _follow(
         if changes:
             place.set(new)
             work.rewrites += [Rewrite(resource_id, change) for change in changes]
-    siblings = [] if original is None else [_sibling(work, resource_id + SUFFIX, original)]
-    if siblings and siblings[0]:
-        work.problems.append(
-            _kept_warning(resource_id, siblings[0][0], _because(context, service, keep))
-        )
-    return [s for s in [*siblings, following] if s]
+    siblings: list[tuple[str, dict[str, Any]]] = []
+    if original is not None and (kept := _sibling(work, resource_id + SUFFIX, original)):
+        work.problems.append(_kept_warning(resource_id, kept[0], _because(context, service, keep)))
+        siblings.append(kept)
+    return siblings + ([following] if following else [])
 
 
 def _next(
