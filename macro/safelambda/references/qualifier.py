@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..errors import warning
-from ..template import Path, function_of, properties, render_path
+from ..template import Path, function_of, getatt_parts, properties, render_path
 from ..work import Rewrite
 from .catalog import qualifier_path
 from .place import Place, unrewritten
@@ -78,13 +78,10 @@ def _version_number(place: Place, value: Any) -> bool:
     """`Fn::GetAtt [V, Version]` of an `AWS::Lambda::Version` of the template: a version
     number, which configures that version only (CloudFormation reference, AWS::Lambda::Version:
     the `Version` attribute is the version number)."""
-    if function_of(value) != "Fn::GetAtt":
+    parts = getatt_parts(value["Fn::GetAtt"]) if function_of(value) == "Fn::GetAtt" else None
+    if parts is None or parts[1] != "Version":
         return False
-    target = value["Fn::GetAtt"]
-    parts = target.split(".", 1) if isinstance(target, str) else target
-    if not (isinstance(parts, list) and len(parts) == 2 and parts[1] == "Version"):
-        return False
-    resource = place.work.resources.get(parts[0]) if isinstance(parts[0], str) else None
+    resource = place.work.resources.get(parts[0])
     return resource is not None and resource.get("Type") == VERSION
 
 
